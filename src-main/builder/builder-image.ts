@@ -1,0 +1,40 @@
+// The builder image: made by the app from resources/builder/Dockerfile on the first build and
+// reused while that file and its base image stay the same (the tag carries their hash).
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type Docker from 'dockerode';
+import type { JobContext } from '../jobs/job-context.js';
+import { buildImage } from '../docker/build-image.js';
+import { ensureImage, inspectImage } from '../docker/ensure-image.js';
+import { resourcePath } from '../util/resources.js';
+
+/** Base of the builder; KF_BUILDER_BASE overrides it (any Debian bookworm-compatible image). */
+export function builderBaseImage(): string {
+  return process.env.KF_BUILDER_BASE ?? 'debian:bookworm';
+}
+
+export async function ensureBuilderImage(docker: Docker, ctx: JobContext, logDir: string): Promise<string> {
+  const dockerfile = await readFile(await resourcePath('builder', 'Dockerfile'), 'utf8');
+  const base = builderBaseImage();
+  const baseInfo = await ensureImage(docker, base, ctx, 'artifacts');
+  const hash = createHash('sha256').update(dockerfile).update(baseInfo.Id).digest('hex').slice(0, 12);
+  const tag = `kairos-factory/builder:${hash}`;
+  if (await inspectImage(docker, tag)) return tag;
+  await ctx.runPhase('artifacts', 'builder image', () =>
+    buildImage(
+      docker,
+      {
+        dockerfile,
+        tag,
+        buildArgs: { BASE_IMAGE: base },
+        labels: { 'io.kairos-factory.builder': hash },
+        logFile: join(logDir, 'builder-image.log'),
+        stage: 'artifacts',
+        what: 'builder image',
+      },
+      ctx,
+    ),
+  );
+  return tag;
+}

@@ -1,0 +1,187 @@
+// kairos-factory: the engine from a terminal. Every command exits 0 on success and, on any
+// failure, non-zero with one line that says what went wrong and what to do.
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline/promises';
+import { Command, CommanderError, Option } from 'commander';
+import { AppError, formatErrorLine, toErrorData } from '../../src-shared/errors/app-error.js';
+import type { JobKind, JobResult } from '../../src-shared/jobs/job-events.js';
+import { formatRecipeIssue, parseRecipeYaml } from '../../src-shared/recipe/parse-recipe.js';
+import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
+import { parseOsRelease } from '../../src-shared/kairosify/os-release.js';
+import { generateDockerfile } from '../../src-shared/kairosify/dockerfile.js';
+import { imageTagFor } from '../../src-shared/kairosify/dockerfile-common.js';
+import { formatBytes, formatDuration } from '../../src-shared/util/format.js';
+import { APP_VERSION } from '../../src-shared/version.js';
+import { runBootTest } from '../boot-test/run-boot-test.js';
+import { dockerEngine } from '../docker/docker-engine.js';
+import { flashImage } from '../flash/write-image.js';
+import type { JobContext } from '../jobs/job-context.js';
+import { startJob } from '../jobs/job-runner.js';
+import { runBuild } from '../pipeline/build-pipeline.js';
+import { dockerfileFor } from '../pipeline/kairosify.js';
+import { ProgressView } from './progress-view.js';
+
+interface GlobalOptions {
+  readonly verbose: boolean;
+  readonly json: boolean;
+}
+
+/** Exit codes: 0 ok, 1 failure, 2 bad usage or input, 130 cancelled (Ctrl-C). */
+const EXIT_FAILURE = 1;
+const EXIT_USAGE = 2;
+const EXIT_CANCELLED = 130;
+
+async function loadRecipe(path: string): Promise<Recipe> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new AppError('recipe-invalid', `Cannot read recipe ${path}: ${(error as Error).message}`, { hint: 'Check the path' });
+  }
+  const parsed = parseRecipeYaml(text);
+  if (!parsed.ok) {
+    const lines = parsed.issues.map((i) => formatRecipeIssue(i, path));
+    throw new AppError('recipe-invalid', lines.join('\n'), { hint: 'Fix the field named above (see examples/ for a complete recipe)' });
+  }
+  return parsed.recipe;
+}
+
+/** Runs one job with a progress view; Ctrl-C cancels it and waits for the cleanup. */
+async function runWithProgress(kind: JobKind, options: GlobalOptions, work: (ctx: JobContext) => Promise<JobResult>): Promise<JobResult> {
+  const view = new ProgressView({ verbose: options.verbose, json: options.json });
+  const job = startJob(kind, work, view.handle);
+  let interrupts = 0;
+  const onSignal = (): void => {
+    interrupts++;
+    if (interrupts > 1) process.exit(EXIT_CANCELLED);
+    view.print('Cancelling… (Ctrl-C again to quit at once)');
+    job.cancel();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await job.finished;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function confirm(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await rl.question(question)).trim().toLowerCase() === 'yes';
+  } finally {
+    rl.close();
+  }
+}
+
+export function createProgram(): Command {
+  const program = new Command('kairos-factory')
+    .description('Build, boot-test and flash immutable Kairos operating systems from any Linux base image.')
+    .version(APP_VERSION)
+    .option('-v, --verbose', 'show the output of the tools (Docker build, mksquashfs, qemu)', false)
+    .option('--json', 'print every job event as a JSON line on stdout (for scripts)', false)
+    .showHelpAfterError()
+    .exitOverride();
+
+  const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+
+  program
+    .command('validate')
+    .description('check a recipe; name the field of every problem')
+    .argument('<recipe>', 'recipe YAML file')
+    .action(async (path: string) => {
+      const recipe = await loadRecipe(path);
+      process.stdout.write(`${path}: valid (${recipe.kairosify.method}, ${recipe.variant}, ${recipe.model}/${recipe.arch}) -> ${imageTagFor(recipe)}\n`);
+    });
+
+  program
+    .command('dockerfile')
+    .description('print the Dockerfile a recipe builds')
+    .argument('<recipe>', 'recipe YAML file')
+    .option('--os-release <file>', 'use this os-release instead of reading the base image (no Docker needed)')
+    .action(async (path: string, opts: { osRelease?: string }) => {
+      const recipe = await loadRecipe(path);
+      let text: string;
+      if (opts.osRelease || recipe.kairosify.method === 'kairos-init') {
+        const osRelease = opts.osRelease ? parseOsRelease(await readFile(opts.osRelease, 'utf8')) : undefined;
+        text = generateDockerfile({ recipe, appVersion: APP_VERSION, ...(osRelease ? { osRelease } : {}) });
+      } else {
+        const docker = await dockerEngine();
+        const result = await runWithProgress('build', { ...globals(), json: false }, async (ctx) => ({
+          message: await dockerfileFor(docker, recipe, ctx),
+          seconds: 0,
+        }));
+        text = result.message ?? '';
+      }
+      process.stdout.write(text);
+    });
+
+  program
+    .command('build')
+    .description('kairosify the base image and build the artifacts the recipe lists')
+    .argument('<recipe>', 'recipe YAML file')
+    .option('-o, --output <dir>', 'output folder (default: the recipe\'s output)')
+    .action(async (path: string, opts: { output?: string }) => {
+      const recipe = await loadRecipe(path);
+      const result = await runWithProgress('build', globals(), (ctx) => runBuild({ recipe, ...(opts.output ? { outputDir: opts.output } : {}) }, ctx));
+      if (!globals().json) {
+        process.stdout.write(`Built ${result.image ?? ''} in ${formatDuration(result.seconds)}\n`);
+        for (const a of result.artifacts ?? []) process.stdout.write(`  ${a.kind.padEnd(8)} ${a.path}  ${formatBytes(a.size)}  sha256 ${a.sha256}\n`);
+      }
+    });
+
+  program
+    .command('flash')
+    .description('write an image to a drive or a file, then verify it by reading it back')
+    .argument('<image>', 'image file (.iso, .img, .raw)')
+    .argument('<target>', 'block device (e.g. /dev/sdb) or file')
+    .option('-y, --yes', 'do not ask before overwriting the target', false)
+    .option('--no-verify', 'skip the read-back verification')
+    .action(async (image: string, target: string, opts: { yes: boolean; verify: boolean }) => {
+      if (!opts.yes && !(await confirm(`Everything on ${target} will be overwritten. Type "yes" to go on: `))) {
+        throw new AppError('cancelled', `Not writing ${target}`, { hint: 'Confirm with "yes", or pass --yes' });
+      }
+      const result = await runWithProgress('flash', globals(), (ctx) => flashImage({ image, target, verify: opts.verify }, ctx));
+      if (!globals().json) process.stdout.write(`${result.message ?? 'done'} in ${formatDuration(result.seconds)}\n`);
+    });
+
+  program
+    .command('boot-test')
+    .description('boot an artifact headless in qemu and wait for userspace on its serial console')
+    .argument('<artifact>', 'ISO or raw disk image')
+    .option('--uefi', 'boot with UEFI firmware (OVMF) instead of BIOS', false)
+    .option('-t, --timeout <seconds>', 'give up after this many seconds', '300')
+    .addOption(new Option('--accel <accel>', 'qemu accelerator').choices(['auto', 'tcg', 'kvm', 'hvf', 'whpx']).default('auto'))
+    .option('--log <file>', 'where to save the serial console')
+    .action(async (artifact: string, opts: { uefi: boolean; timeout: string; accel: 'auto' | 'tcg' | 'kvm' | 'hvf' | 'whpx'; log?: string }) => {
+      const timeoutSeconds = Number(opts.timeout);
+      if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
+        throw new AppError('recipe-invalid', `--timeout must be a positive number of seconds, not "${opts.timeout}"`);
+      }
+      const result = await runWithProgress('boot-test', globals(), (ctx) =>
+        runBootTest({ artifact, firmware: opts.uefi ? 'uefi' : 'bios', timeoutSeconds, accel: opts.accel, ...(opts.log ? { logFile: opts.log } : {}) }, ctx),
+      );
+      if (!globals().json) process.stdout.write(`${result.message ?? 'booted'} in ${formatDuration(result.seconds)}\n`);
+    });
+
+  return program;
+}
+
+export async function main(argv: ReadonlyArray<string>): Promise<number> {
+  const program = createProgram();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    }
+    const data = toErrorData(error);
+    process.stderr.write(`error: ${formatErrorLine(data)}\n`);
+    if (data.code === 'cancelled') return EXIT_CANCELLED;
+    return data.code === 'recipe-invalid' ? EXIT_USAGE : EXIT_FAILURE;
+  }
+}

@@ -1,0 +1,27 @@
+// Recipe -> Dockerfile text. Pure: the same Recipe (and, for the scratch method, the same base
+// image os-release) always gives the same text, which the snapshot tests pin.
+import { AppError } from '../errors/app-error.js';
+import type { Recipe } from '../recipe/recipe-schema.js';
+import { kairosInitDockerfile } from './dockerfile-kairos-init.js';
+import { scratchDockerfile } from './dockerfile-scratch.js';
+import type { OsRelease } from './os-release.js';
+
+export interface DockerfileInput {
+  readonly recipe: Recipe;
+  /** /etc/os-release of the base image; the scratch method needs it to pick packages. */
+  readonly osRelease?: OsRelease;
+  readonly appVersion: string;
+}
+
+export function generateDockerfile(input: DockerfileInput): string {
+  const { recipe, osRelease, appVersion } = input;
+  switch (recipe.kairosify.method) {
+    case 'kairos-init':
+      return kairosInitDockerfile(recipe, appVersion);
+    case 'scratch':
+      if (!osRelease) {
+        throw new AppError('internal', 'the scratch method needs the base image os-release');
+      }
+      return scratchDockerfile(recipe, osRelease, appVersion);
+  }
+}

@@ -1,0 +1,48 @@
+// The closed sets a Recipe chooses from. Kept as data so the CLI, the wizard and the
+// validators agree on one list.
+
+export const ARCHES = ['amd64', 'arm64'] as const;
+export type Arch = (typeof ARCHES)[number];
+
+export const VARIANTS = ['core', 'standard'] as const;
+export type Variant = (typeof VARIANTS)[number];
+
+export const PROVIDERS = ['none', 'k3s', 'k0s'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+
+export const KAIROSIFY_METHODS = ['kairos-init', 'scratch'] as const;
+export type KairosifyMethod = (typeof KAIROSIFY_METHODS)[number];
+
+/** Artifact kinds the engine builds today. The list grows as artifact builders land. */
+export const ARTIFACT_KINDS = ['iso'] as const;
+export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
+
+export interface ModelInfo {
+  readonly id: string;
+  readonly label: string;
+  /** The only arch the model runs on, or undefined when any arch works. */
+  readonly requiredArch?: Arch;
+  /** False for models we add ahead of upstream kairos-init. */
+  readonly upstream: boolean;
+}
+
+// Every non-generic model needs arm64 (kairos-init's Model.RequiredArch). rpi5 is ours: upstream
+// has no rpi5 model yet (kairos#2010), so kairos-init cannot build it; the scratch method can.
+export const MODELS: ReadonlyArray<ModelInfo> = [
+  { id: 'generic', label: 'Generic PC / VM', upstream: true },
+  { id: 'rpi3', label: 'Raspberry Pi 3', requiredArch: 'arm64', upstream: true },
+  { id: 'rpi4', label: 'Raspberry Pi 4', requiredArch: 'arm64', upstream: true },
+  { id: 'rpi5', label: 'Raspberry Pi 5', requiredArch: 'arm64', upstream: false },
+  { id: 'nvidia-jetson-agx-orin', label: 'NVIDIA Jetson AGX Orin', requiredArch: 'arm64', upstream: true },
+  { id: 'nvidia-jetson-orin-nx', label: 'NVIDIA Jetson Orin NX', requiredArch: 'arm64', upstream: true },
+];
+export const MODEL_IDS = MODELS.map((m) => m.id) as [string, ...string[]];
+
+export function findModel(id: string): ModelInfo | undefined {
+  return MODELS.find((m) => m.id === id);
+}
+
+/** Newest kairos-init release known to this version of the app; the default for new recipes. */
+export const DEFAULT_KAIROS_INIT_VERSION = 'v0.17.3';
+export const DEFAULT_KAIROS_INIT_IMAGE = 'quay.io/kairos/kairos-init';
+export const DEFAULT_FRAMEWORK_IMAGE = 'quay.io/kairos/framework:v2.18.3';

@@ -1,0 +1,157 @@
+// Reading a Recipe from YAML text: every problem names the field, where it is in the file, and,
+// for a misspelled key, the key that was probably meant.
+import { closest, distance } from 'fastest-levenshtein';
+import { LineCounter, isMap, parseDocument, stringify } from 'yaml';
+import type { z } from 'zod';
+import { RecipeSchema, type Recipe } from './recipe-schema.js';
+
+export interface RecipeIssue {
+  /** Dotted path of the offending field ("kairosify.method"), "" for the whole document. */
+  readonly path: string;
+  readonly message: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+export type RecipeParseResult =
+  | { readonly ok: true; readonly recipe: Recipe }
+  | { readonly ok: false; readonly issues: ReadonlyArray<RecipeIssue> };
+
+/** One line per issue: "file:line:col: path: message". */
+export function formatRecipeIssue(issue: RecipeIssue, fileName = 'recipe'): string {
+  const where = issue.line !== undefined ? `${fileName}:${issue.line}:${issue.column ?? 1}` : fileName;
+  return issue.path ? `${where}: ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
+}
+
+export function parseRecipeYaml(text: string): RecipeParseResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      issues: doc.errors.map((e) => {
+        const pos = lineCounter.linePos(e.pos[0]);
+        return { path: '', message: `YAML: ${e.message.split('\n')[0]}`, line: pos.line, column: pos.col };
+      }),
+    };
+  }
+  const value: unknown = doc.toJS();
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return { ok: false, issues: [{ path: '', message: 'a recipe is a YAML mapping (key: value lines)', line: 1, column: 1 }] };
+  }
+  const result = validateRecipe(value);
+  if (result.ok) return result;
+  return {
+    ok: false,
+    issues: result.issues.map((issue) => {
+      const segments = issue.path === '' ? [] : issue.path.split('.');
+      const node = locate(doc, segments, issue.unknownKey);
+      if (!node) return issue.base;
+      const pos = lineCounter.linePos(node);
+      return { ...issue.base, line: pos.line, column: pos.col };
+    }),
+  };
+}
+
+interface LocatedIssue {
+  readonly path: string;
+  readonly unknownKey?: string;
+  readonly base: RecipeIssue;
+}
+
+/** Validates an already-parsed object (the wizard's state, a JSON request). */
+export function validateRecipe(
+  value: unknown,
+): { readonly ok: true; readonly recipe: Recipe } | { readonly ok: false; readonly issues: ReadonlyArray<LocatedIssue> } {
+  const parsed = RecipeSchema.safeParse(value);
+  if (parsed.success) return { ok: true, recipe: parsed.data };
+  const issues: LocatedIssue[] = [];
+  for (const issue of parsed.error.issues) {
+    const parent = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const path = [...parent, key].join('.');
+        issues.push({ path, unknownKey: key, base: { path, message: unknownKeyMessage(key, knownKeys(parent)) } });
+      }
+      continue;
+    }
+    const path = parent.join('.');
+    issues.push({ path, base: { path, message: friendlyMessage(issue) } });
+  }
+  return { ok: false, issues };
+}
+
+/** Validates, throwing a readable multi-line error: for callers that hold trusted data. */
+export function recipeIssuesOf(value: unknown): ReadonlyArray<RecipeIssue> {
+  const result = validateRecipe(value);
+  return result.ok ? [] : result.issues.map((i) => i.base);
+}
+
+export function recipeToYaml(recipe: Recipe): string {
+  return stringify(recipe, { lineWidth: 0, blockQuote: 'literal' });
+}
+
+function unknownKeyMessage(key: string, known: ReadonlyArray<string>): string {
+  if (known.length === 0) return 'unknown field';
+  const guess = closest(key, [...known]);
+  const close = distance(key.toLowerCase(), guess.toLowerCase()) <= Math.max(2, Math.floor(guess.length / 3));
+  return close
+    ? `unknown field; did you mean "${guess}"?`
+    : `unknown field; expected one of: ${known.join(', ')}`;
+}
+
+function friendlyMessage(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_value':
+      return `must be one of: ${issue.values.map((v) => String(v)).join(', ')}`;
+    case 'invalid_type':
+      return issue.input === undefined ? 'is required' : `must be ${article(issue.expected)}`;
+    default:
+      return issue.message;
+  }
+}
+
+function article(expected: string): string {
+  if (expected === 'array') return 'a list';
+  if (expected === 'object') return 'a mapping';
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+/** The keys the schema accepts at a path, for "did you mean". */
+function knownKeys(path: ReadonlyArray<string>): ReadonlyArray<string> {
+  let schema: unknown = RecipeSchema;
+  for (const segment of [...path, null]) {
+    schema = unwrap(schema);
+    const shape = (schema as { shape?: Record<string, unknown> }).shape;
+    if (!shape) return [];
+    if (segment === null) return Object.keys(shape);
+    schema = shape[segment];
+  }
+  return [];
+}
+
+function unwrap(schema: unknown): unknown {
+  let current = schema as { _zod?: { def?: { innerType?: unknown } } } | undefined;
+  while (current?._zod?.def?.innerType) current = current._zod.def.innerType as typeof current;
+  return current;
+}
+
+/** Offset in the text of the node for a path; for an unknown key, the key itself. */
+function locate(doc: ReturnType<typeof parseDocument>, path: ReadonlyArray<string>, unknownKey?: string): number | undefined {
+  const parentPath = unknownKey !== undefined ? path.slice(0, -1) : path;
+  if (unknownKey !== undefined) {
+    const parent = parentPath.length === 0 ? doc.contents : doc.getIn(parentPath, true);
+    if (isMap(parent)) {
+      const pair = parent.items.find((p) => (p.key as { value?: unknown } | null)?.value === unknownKey);
+      const range = (pair?.key as { range?: [number, number, number] } | null)?.range;
+      if (range) return range[0];
+    }
+  }
+  // Walk down as far as the document goes: a missing field points at its parent.
+  for (let depth = parentPath.length; depth >= 0; depth--) {
+    const node = depth === 0 ? doc.contents : doc.getIn(parentPath.slice(0, depth), true);
+    const range = (node as { range?: [number, number, number] } | null)?.range;
+    if (range) return range[0];
+  }
+  return undefined;
+}

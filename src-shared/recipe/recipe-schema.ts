@@ -1,0 +1,117 @@
+// The Recipe: one plain, serialisable description of a build. Every wizard step edits a part of
+// it, the CLI reads it from YAML, and the engine builds exactly what it says.
+import { z } from 'zod';
+import {
+  ARCHES,
+  ARTIFACT_KINDS,
+  DEFAULT_FRAMEWORK_IMAGE,
+  DEFAULT_KAIROS_INIT_IMAGE,
+  DEFAULT_KAIROS_INIT_VERSION,
+  KAIROSIFY_METHODS,
+  MODEL_IDS,
+  PROVIDERS,
+  VARIANTS,
+  findModel,
+} from './catalog.js';
+import { isImageRef } from '../util/image-ref.js';
+
+const imageRef = z.string().refine(isImageRef, {
+  message: 'not an image reference (expected e.g. "debian:bookworm" or "quay.io/org/name:tag")',
+});
+
+// Kairos versions are semver (kairos-init parses --version with go-version); the leading "v" is usual.
+const SEMVER = /^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+
+export const RecipeSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'use lowercase letters, digits, ".", "_" or "-" (max 63)'),
+    version: z.string().regex(SEMVER, 'must be a semantic version such as v1.0.0').default('v0.1.0'),
+    source: z.strictObject({
+      baseImage: imageRef,
+    }),
+    kairosify: z
+      .strictObject({
+        method: z.enum(KAIROSIFY_METHODS).default('kairos-init'),
+        framework: z.union([z.literal('none'), imageRef]).default(DEFAULT_FRAMEWORK_IMAGE),
+        kairosInitImage: imageRef.default(DEFAULT_KAIROS_INIT_IMAGE),
+        kairosInitVersion: z
+          .string()
+          .regex(SEMVER, 'must be a kairos-init release such as v0.17.3')
+          .default(DEFAULT_KAIROS_INIT_VERSION),
+      })
+      .prefault({}),
+    variant: z.enum(VARIANTS).default('core'),
+    model: z.enum(MODEL_IDS).default('generic'),
+    arch: z.enum(ARCHES).default('amd64'),
+    provider: z
+      .strictObject({
+        name: z.enum(PROVIDERS).default('none'),
+        version: z.string().regex(/^[\w.+-]*$/, 'letters, digits, ".", "+", "_" or "-" only').default(''),
+      })
+      .prefault({}),
+    fips: z.boolean().default(false),
+    trustedBoot: z.strictObject({ enabled: z.boolean().default(false) }).prefault({}),
+    cloudConfig: z.string().default('#cloud-config\n'),
+    artifacts: z.array(z.enum(ARTIFACT_KINDS)).min(1, 'list at least one artifact').default(['iso']),
+    output: z.string().min(1).default('build'),
+  })
+  .superRefine((r, ctx) => {
+    const model = findModel(r.model);
+    if (model?.requiredArch && r.arch !== model.requiredArch) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['arch'],
+        message: `model ${r.model} runs only on ${model.requiredArch}; set arch: ${model.requiredArch}`,
+      });
+    }
+    if (r.variant === 'standard' && r.provider.name === 'none') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['provider', 'name'],
+        message: 'variant standard needs a Kubernetes provider: k3s or k0s',
+      });
+    }
+    if (r.variant === 'core' && r.provider.name !== 'none') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['variant'],
+        message: `provider ${r.provider.name} makes the image "standard"; set variant: standard`,
+      });
+    }
+    if (r.kairosify.method === 'kairos-init' && r.kairosify.framework === 'none') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kairosify', 'framework'],
+        message: 'kairos-init always installs the Kairos framework; use method: scratch for a plain bootable image',
+      });
+    }
+    if (r.kairosify.method === 'kairos-init' && !model?.upstream) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['model'],
+        message: `kairos-init has no model ${r.model}; use method: scratch for it`,
+      });
+    }
+    if (r.kairosify.method === 'scratch' && r.provider.name !== 'none') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['provider', 'name'],
+        message: 'the scratch method builds core images; use method: kairos-init for k3s/k0s',
+      });
+    }
+    const header = r.cloudConfig.trimStart().split('\n', 1)[0]?.trim() ?? '';
+    if (!['#cloud-config', '#kairos-config', '#node-config'].includes(header)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['cloudConfig'],
+        message: 'must start with "#cloud-config" (or #kairos-config / #node-config)',
+      });
+    }
+  });
+
+/** A validated Recipe with every default filled in. */
+export type Recipe = z.output<typeof RecipeSchema>;
+/** What a user may write: defaults may be left out. */
+export type RecipeInput = z.input<typeof RecipeSchema>;
