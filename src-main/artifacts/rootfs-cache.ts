@@ -80,12 +80,12 @@ export async function ensureSquashfs(session: BuilderSession, paths: CachedRootf
     const partial = `${paths.squashfs}.partial`;
     const meter = ctx.meter('artifacts', 'squashfs', 'percent', 100);
     await session.run(['mkdir', '-p', '/cache/squashfs'], { what: 'prepare squashfs folder' });
-    await session.run(['mksquashfs', paths.rootfsDir, partial, ...SQUASHFS_OPTIONS, '-noappend', '-quiet', '-progress'], {
+    await session.run(['mksquashfs', paths.rootfsDir, partial, ...SQUASHFS_OPTIONS, '-noappend', '-progress'], {
       what: 'mksquashfs',
-      tty: true,
       onLine: (line) => {
         const percent = mksquashfsPercent(line);
         if (percent !== undefined) meter.update(percent);
+        else ctx.detail('artifacts', line);
       },
     });
     await session.run(['mv', partial, paths.squashfs], { what: 'finish squashfs' });

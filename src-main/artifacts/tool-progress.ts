@@ -6,8 +6,11 @@ export function mksquashfsPercent(line: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-/** xorriso: "xorriso : UPDATE :  45.67% done, estimate finish Sun Nov 22 ...". */
+/**
+ * xorriso 1.5: "xorriso : UPDATE : Writing:      16384s   10.7%   fifo 100%  buf  50%";
+ * older and mkisofs-style: "xorriso : UPDATE :  45.67% done, estimate finish ...".
+ */
 export function xorrisoPercent(line: string): number | undefined {
-  const m = /UPDATE\s*:\s*(\d{1,3}(?:\.\d+)?)% done/.exec(line);
+  const m = /UPDATE\s*:.*?(\d{1,3}(?:\.\d+)?)%(?:\s+fifo| done)/.exec(line);
   return m ? Number(m[1]) : undefined;
 }

@@ -22,7 +22,9 @@ const FAILURE: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 
 // eslint-disable-next-line no-control-regex
-const ESCAPES = /\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b[=>c78]/g;
+// CSI sequences (parameter bytes 0x30-0x3f include the ?, = and > of firmware consoles), charset
+// selections, and the short ESC commands.
+const ESCAPES = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][A-Za-z0-9]|\x1b[=>c78]/g;
 
 export function cleanConsoleText(text: string): string {
   return text.replace(ESCAPES, '').replace(/\r/g, '\n');

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { mediaFor, qemuArgs } from '../../../src-main/boot-test/qemu-command.js';
+
+describe('qemuArgs', () => {
+  it('boots an ISO with BIOS under TCG, headless, serial to a file', () => {
+    expect(qemuArgs({ artifact: '/a/x.iso', media: 'cdrom', firmware: 'bios', accel: 'tcg', serialLog: '/a/log' }).join(' ')).toBe(
+      '-accel tcg,thread=multi -cpu qemu64 -smp 2 -m 2048 -machine pc -display none -vga none -no-reboot -serial file:/a/log -monitor none ' +
+        '-nic user,model=virtio-net-pci -drive file=/a/x.iso,media=cdrom,readonly=on -boot d',
+    );
+  });
+
+  it('boots a raw disk with UEFI on q35 with a private vars copy, never changing the image', () => {
+    const args = qemuArgs({ artifact: '/a/d.raw', media: 'disk', firmware: 'uefi', accel: 'kvm', serialLog: '/l', ovmfCode: '/c.fd', ovmfVars: '/tmp/v.fd' });
+    expect(args).toContain('q35');
+    expect(args).toContain('if=pflash,format=raw,unit=0,readonly=on,file=/c.fd');
+    expect(args).toContain('if=pflash,format=raw,unit=1,file=/tmp/v.fd');
+    expect(args).toContain('file=/a/d.raw,format=raw,if=virtio,snapshot=on');
+    expect(args.slice(0, 4)).toEqual(['-accel', 'kvm', '-cpu', 'host']);
+  });
+
+  it('refuses UEFI without firmware files', () => {
+    expect(() => qemuArgs({ artifact: 'x.iso', media: 'cdrom', firmware: 'uefi', accel: 'tcg', serialLog: 'l' })).toThrow(/OVMF/);
+  });
+
+  it('picks the media from the file name', () => {
+    expect(mediaFor('a/B.ISO')).toBe('cdrom');
+    expect(mediaFor('disk.raw')).toBe('disk');
+  });
+});

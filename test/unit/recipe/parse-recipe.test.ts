@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { formatRecipeIssue, parseRecipeYaml, recipeToYaml } from '../../../src-shared/recipe/parse-recipe.js';
+
+const example = readFileSync(new URL('../../../examples/debian-bookworm.yaml', import.meta.url), 'utf8');
+
+function issuesOf(text: string) {
+  const result = parseRecipeYaml(text);
+  if (result.ok) throw new Error('expected the recipe to be invalid');
+  return result.issues;
+}
+
+describe('parseRecipeYaml', () => {
+  it('accepts the shipped example and fills the defaults', () => {
+    const result = parseRecipeYaml(example);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.recipe.name).toBe('debian-bookworm');
+    expect(result.recipe.kairosify).toMatchObject({ method: 'scratch', framework: 'none' });
+    expect(result.recipe.artifacts).toEqual(['iso']);
+  });
+
+  it('fills defaults for a minimal recipe', () => {
+    const result = parseRecipeYaml('name: tiny\nsource:\n  baseImage: ubuntu:24.04\n');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.recipe).toMatchObject({
+      version: 'v0.1.0',
+      variant: 'core',
+      model: 'generic',
+      arch: 'amd64',
+      provider: { name: 'none', version: '' },
+      kairosify: { method: 'kairos-init', kairosInitVersion: 'v0.17.3' },
+      trustedBoot: { enabled: false },
+      output: 'build',
+    });
+  });
+
+  it('names a misspelled top-level field, its line, and what was meant', () => {
+    const issues = issuesOf(example.replace(/^variant:/m, 'varient:'));
+    expect(issues).toHaveLength(1);
+    const issue = issues[0]!;
+    expect(issue.path).toBe('varient');
+    expect(issue.message).toBe('unknown field; did you mean "variant"?');
+    expect(issue.line).toBe(example.split('\n').findIndex((l) => l.startsWith('variant:')) + 1);
+    expect(formatRecipeIssue(issue, 'r.yaml')).toMatch(/^r\.yaml:\d+:1: varient: unknown field; did you mean "variant"\?$/);
+  });
+
+  it('names a misspelled nested field with its full path', () => {
+    const issues = issuesOf(example.replace('  baseImage:', '  baseimage:'));
+    expect(issues.map((i) => [i.path, i.message])).toContainEqual(['source.baseimage', 'unknown field; did you mean "baseImage"?']);
+    expect(issues.map((i) => [i.path, i.message])).toContainEqual(['source.baseImage', 'is required']);
+  });
+
+  it('lists the allowed values of a wrong enum', () => {
+    const issues = issuesOf(example.replace('method: scratch', 'method: magic'));
+    expect(issues[0]).toMatchObject({ path: 'kairosify.method', message: 'must be one of: kairos-init, scratch' });
+    expect(issues[0]?.line).toBeGreaterThan(1);
+  });
+
+  it('refuses an arm-only model on amd64, naming arch', () => {
+    const issues = issuesOf(example.replace('model: generic', 'model: rpi4'));
+    expect(issues[0]).toMatchObject({ path: 'arch', message: expect.stringContaining('rpi4 runs only on arm64') });
+  });
+
+  it('ties variant and provider together', () => {
+    expect(issuesOf(example.replace('variant: core', 'variant: standard'))[0]?.path).toBe('provider.name');
+    const withProvider = example.replace('method: scratch', 'method: kairos-init').replace('framework: none', 'framework: quay.io/kairos/framework:v2.18.3').replace('name: none', 'name: k3s');
+    expect(issuesOf(withProvider)[0]).toMatchObject({ path: 'variant', message: expect.stringContaining('set variant: standard') });
+  });
+
+  it('rejects framework none with kairos-init, which always installs it', () => {
+    expect(issuesOf(example.replace('method: scratch', 'method: kairos-init'))[0]?.path).toBe('kairosify.framework');
+  });
+
+  it('checks image references and versions', () => {
+    expect(issuesOf(example.replace('baseImage: debian:bookworm', 'baseImage: "Debian Bookworm"'))[0]?.path).toBe('source.baseImage');
+    expect(issuesOf(example.replace('version: v0.1.0', 'version: latest'))[0]).toMatchObject({
+      path: 'version',
+      message: 'must be a semantic version such as v1.0.0',
+    });
+  });
+
+  it('wants a cloud-config header', () => {
+    expect(issuesOf(example.replace('#cloud-config', '# my config'))[0]?.path).toBe('cloudConfig');
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const issues = issuesOf('name: x\nsource: [\n');
+    expect(issues[0]?.message).toMatch(/^YAML:/);
+    expect(issues[0]?.line).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses a document that is not a mapping', () => {
+    expect(issuesOf('- a\n- b\n')[0]?.message).toContain('mapping');
+  });
+
+  it('round-trips through YAML', () => {
+    const first = parseRecipeYaml(example);
+    if (!first.ok) throw new Error('invalid');
+    const second = parseRecipeYaml(recipeToYaml(first.recipe));
+    expect(second).toEqual(first);
+  });
+});
