@@ -110,7 +110,8 @@ export async function runBootTest(request: BootTestRequest, ctx: JobContext): Pr
 
     const child = execa(binary, args, { stdin: 'ignore', reject: false, cancelSignal: ctx.signal, forceKillAfterDelay: 2000 });
     const watcher = new SerialWatcher();
-    const meter = ctx.meter('boot-test', `boot ${request.firmware}`, 'percent', 100);
+    // No total: how long a boot takes is unknown; the timeout is a limit, not an estimate.
+    const meter = ctx.meter('boot-test', `boot ${request.firmware}`, 'steps');
     let exited = false;
     void child.then(() => {
       exited = true;
@@ -140,7 +141,7 @@ export async function runBootTest(request: BootTestRequest, ctx: JobContext): Pr
         await new Promise((r) => setTimeout(r, 500));
         await readNew();
         const elapsed = performance.now() - started;
-        meter.update(Math.min(99, (elapsed / timeoutMs) * 100), 'waiting for userspace');
+        meter.update(Math.floor(elapsed / 1000), `waiting for userspace (${Math.floor(elapsed / 1000)} s of ${Math.round(timeoutMs / 1000)} s)`);
         if (watcher.verdict) break;
         if (ctx.signal.aborted) throw cancelledError();
         if (exited) {

@@ -142,7 +142,7 @@ export function createProgram(): Command {
     .option('--no-verify', 'skip the read-back verification')
     .action(async (image: string, target: string, opts: { yes: boolean; verify: boolean }) => {
       if (!opts.yes && !(await confirm(`Everything on ${target} will be overwritten. Type "yes" to go on: `))) {
-        throw new AppError('cancelled', `Not writing ${target}`, { hint: 'Confirm with "yes", or pass --yes' });
+        throw new AppError('not-confirmed', `Not writing ${target} without confirmation`, { hint: 'Answer "yes" at the prompt, or pass --yes' });
       }
       const result = await runWithProgress('flash', globals(), (ctx) => flashImage({ image, target, verify: opts.verify }, ctx));
       if (!globals().json) process.stdout.write(`${result.message ?? 'done'} in ${formatDuration(result.seconds)}\n`);

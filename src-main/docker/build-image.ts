@@ -51,6 +51,7 @@ export async function buildImage(docker: Docker, options: BuildImageOptions, ctx
   let current: { index: number; total: number; instruction: string } | undefined;
   let cachedSteps = 0;
   let imageId: string | undefined;
+  let lastLayer: string | undefined;
   const recent: string[] = [];
 
   const write = (line: string): void => {
@@ -80,6 +81,9 @@ export async function buildImage(docker: Docker, options: BuildImageOptions, ctx
       case 'image-id':
         imageId = msg.id;
         break;
+      case 'layer':
+        lastLayer = msg.id;
+        break;
       case 'pull':
         write(`${msg.id ? `${msg.id}: ` : ''}${msg.status}`);
         break;
@@ -103,7 +107,10 @@ export async function buildImage(docker: Docker, options: BuildImageOptions, ctx
     }
     for (const msg of reader.end()) handle(msg);
   } catch (error) {
-    if (ctx.signal.aborted) throw cancelledError();
+    if (ctx.signal.aborted) {
+      await removeStepContainers(docker, lastLayer);
+      throw cancelledError();
+    }
     if (error instanceof AppError) throw error;
     const lost = engineLost(error);
     if (lost) throw lost;
@@ -120,6 +127,21 @@ export async function buildImage(docker: Docker, options: BuildImageOptions, ctx
   const info = await docker.getImage(imageId).inspect();
   meter.finish(`${current?.total ?? 0} steps, ${cachedSteps} cached`);
   return { imageId: info.Id, tag: options.tag, steps: current?.total ?? 0, cachedSteps };
+}
+
+/**
+ * After a cancel the engine stops the running step on its own, but not always before we return:
+ * remove what still runs from the step's parent layer so nothing is left behind.
+ */
+async function removeStepContainers(docker: Docker, parentLayer: string | undefined): Promise<void> {
+  if (!parentLayer) return;
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const left = await docker.listContainers({ all: true, filters: { ancestor: [parentLayer] } }).catch(() => []);
+    const steps = left.filter((c) => c.ImageID.replace(/^sha256:/, '').startsWith(parentLayer));
+    if (steps.length === 0) return;
+    await Promise.all(steps.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
+  }
 }
 
 function stepFailed(

@@ -6,6 +6,8 @@ export type BuildMessage =
   | { readonly type: 'cached' }
   | { readonly type: 'log'; readonly line: string }
   | { readonly type: 'image-id'; readonly id: string }
+  /** The image a step starts from: the parent of the container a RUN step runs in. */
+  | { readonly type: 'layer'; readonly id: string }
   | { readonly type: 'pull'; readonly id: string; readonly status: string; readonly current?: number; readonly total?: number }
   | { readonly type: 'error'; readonly message: string };
 
@@ -23,7 +25,8 @@ export interface RawBuildMessage {
 // eslint-disable-next-line no-control-regex
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 const STEP = /^Step (\d+)\/(\d+) : (.*)$/;
-const NOISE = /^ ---> (?:[0-9a-f]{12}|Running in [0-9a-f]{12})$|^Removing intermediate container [0-9a-f]{12}$/;
+const LAYER = /^ ---> ([0-9a-f]{12})$/;
+const NOISE = /^ ---> Running in [0-9a-f]{12}$|^Removing intermediate container [0-9a-f]{12}$/;
 
 /** Splits a stream text chunk into messages; `carry` holds an unfinished last line between chunks. */
 export class BuildOutputReader {
@@ -82,6 +85,11 @@ export class BuildOutputReader {
     const id = /^Successfully built ([0-9a-f]{12,64})$/.exec(line);
     if (id) {
       out.push({ type: 'image-id', id: id[1] ?? '' });
+      return;
+    }
+    const layer = LAYER.exec(line);
+    if (layer) {
+      out.push({ type: 'layer', id: layer[1] ?? '' });
       return;
     }
     if (NOISE.test(line) || line.trim() === '') return;

@@ -56,7 +56,8 @@ export async function ensureImage(docker: Docker, ref: string, ctx: JobContext, 
 export function imageNotFound(ref: string, cause: unknown): AppError {
   const reason = ((cause as { json?: { message?: string }; message?: string }).json?.message ?? (cause as Error).message ?? String(cause))
     .split('\n')[0]
-    ?.replace(/^\(HTTP code \d+\)\s*[^-]*-\s*/, '');
+    ?.replace(/^\(HTTP code \d+\)\s*[^-]*-\s*/, '')
+    .trim();
   return new AppError('image-not-found', `Image "${ref}" is not on this machine and could not be pulled: ${reason}`, {
     hint: 'Check the name and tag; run `docker login` for a private registry; or load it first (`docker load`, `docker import`)',
     cause,

@@ -15,8 +15,9 @@ import type { JobContext } from '../jobs/job-context.js';
 /** The Dockerfile for a recipe, reading the base image's os-release when the method needs it. */
 export async function dockerfileFor(docker: Docker, recipe: Recipe, ctx: JobContext): Promise<string> {
   let osRelease: OsRelease | undefined;
+  // Present or pulled before the build, so a wrong name fails at once with a clear message.
+  await ctx.runPhase('kairosify', 'base image', () => ensureImage(docker, recipe.source.baseImage, ctx, 'kairosify'));
   if (recipe.kairosify.method === 'scratch') {
-    await ctx.runPhase('kairosify', 'base image', () => ensureImage(docker, recipe.source.baseImage, ctx, 'kairosify'));
     osRelease = await imageOsRelease(docker, recipe.source.baseImage, ctx.jobId);
     ctx.log('kairosify', `Base image: ${osRelease.prettyName || osRelease.id}`);
   }

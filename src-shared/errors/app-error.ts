@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'target-invalid',
   'target-too-small',
   'source-invalid',
+  'not-confirmed',
   'cancelled',
   'internal',
 ] as const;

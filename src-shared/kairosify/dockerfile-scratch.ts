@@ -38,16 +38,26 @@ ExecStart=/usr/bin/ssh-keygen -A
 WantedBy=multi-user.target
 `;
 
+// Boot must not hang on the network: wait for any one link, briefly (networkd's default waits
+// two minutes for every link, which NFS's units pull in at every boot, cable or not).
+const WAIT_ONLINE_DROPIN = `[Service]
+ExecStart=
+ExecStart=/lib/systemd/systemd-networkd-wait-online --any --timeout=20
+`;
+
 export function dracutConfig(recipe: Recipe): string {
   const modules = ['livenet', 'dmsquash-live', 'network'];
   if (recipe.kairosify.framework !== 'none') modules.push('immucore');
   // zstd instead of kairos-init's xz: every kernel a supported family ships (>= 5.9) reads it,
   // and it unpacks several times faster, which is most of the early boot on slow machines and VMs.
+  // iSCSI and NFS stay out of the initrd (kairos-init drops iscsi too): Kairos never mounts its
+  // root from them, and their hooks slow every boot. The tools remain in the system.
   return [
     'hostonly="no"',
     'hostonly_cmdline="no"',
     'compress="zstd"',
     `add_dracutmodules+=" ${modules.join(' ')} "`,
+    'omit_dracutmodules+=" iscsi nfs "',
     '',
   ].join('\n');
 }
@@ -102,6 +112,8 @@ function debianFamilyDockerfile(recipe: Recipe, osRelease: OsRelease, family: Os
     'mkdir -p /etc/systemd/network',
     writeFileCommand('/etc/systemd/network/20-dhcp.network', DHCP_NETWORK, q),
     writeFileCommand('/etc/systemd/system/ssh-hostkeys.service', SSH_HOSTKEYS_UNIT, q),
+    'mkdir -p /etc/systemd/system/systemd-networkd-wait-online.service.d',
+    writeFileCommand('/etc/systemd/system/systemd-networkd-wait-online.service.d/10-any.conf', WAIT_ONLINE_DROPIN, q),
     `systemctl enable ${DEBIAN_SERVICES.join(' ')}`,
     'systemctl mask systemd-firstboot.service',
   ];

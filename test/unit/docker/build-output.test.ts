@@ -20,8 +20,10 @@ describe('BuildOutputReader', () => {
     ].flatMap((m) => reader.read(m));
     expect(messages).toEqual([
       { type: 'step', index: 1, total: 3, instruction: 'FROM debian:bookworm' },
+      { type: 'layer', id: '67d897f61b0c' },
       { type: 'step', index: 2, total: 3, instruction: 'ARG DEBIAN_FRONTEND=noninteractive' },
       { type: 'cached' },
+      { type: 'layer', id: '1f2e3d4c5b6a' },
       { type: 'step', index: 3, total: 3, instruction: 'RUN apt-get update' },
       { type: 'log', line: 'debconf: delaying package configuration' },
       { type: 'log', line: 'Get:1 http://deb.debian.org/debian bookworm InRelease [151 kB]' },

@@ -68,6 +68,8 @@ RUN set -e; \
     mkdir -p /etc/systemd/network; \
     printf '%s\n' '[Match]' 'Name=en* eth*' '' '[Network]' DHCP=yes > /etc/systemd/network/20-dhcp.network; \
     printf '%s\n' '[Unit]' 'Description=Generate SSH host keys on first boot' 'ConditionPathExistsGlob=!/etc/ssh/ssh_host_*_key' Before=ssh.service '' '[Service]' Type=oneshot 'ExecStart=/usr/bin/ssh-keygen -A' '' '[Install]' WantedBy=multi-user.target > /etc/systemd/system/ssh-hostkeys.service; \
+    mkdir -p /etc/systemd/system/systemd-networkd-wait-online.service.d; \
+    printf '%s\n' '[Service]' ExecStart= 'ExecStart=/lib/systemd/systemd-networkd-wait-online --any --timeout=20' > /etc/systemd/system/systemd-networkd-wait-online.service.d/10-any.conf; \
     systemctl enable systemd-networkd.service systemd-resolved.service systemd-timesyncd.service ssh.service ssh-hostkeys.service; \
     systemctl mask systemd-firstboot.service; \
     for unit in cos-setup-reconcile.timer cos-setup-fs.service cos-setup-boot.service cos-setup-network.service; do if systemctl cat "$unit" >/dev/null 2>&1; then systemctl enable "$unit"; fi; done
@@ -80,7 +82,7 @@ RUN set -e; \
     rm -f /boot/initrd /boot/initrd.img-* /boot/initramfs-*; \
     depmod -a "$kver"; \
     mkdir -p /etc/dracut.conf.d; \
-    printf '%s\n' 'hostonly="no"' 'hostonly_cmdline="no"' 'compress="zstd"' 'add_dracutmodules+=" livenet dmsquash-live network immucore "' > /etc/dracut.conf.d/10-kairos.conf; \
+    printf '%s\n' 'hostonly="no"' 'hostonly_cmdline="no"' 'compress="zstd"' 'add_dracutmodules+=" livenet dmsquash-live network immucore "' 'omit_dracutmodules+=" iscsi nfs "' > /etc/dracut.conf.d/10-kairos.conf; \
     dracut -f /boot/initrd "$kver"
 
 # 6. cleanup: nothing that must differ per machine (host keys, machine-id, hostname), no caches.

@@ -60,6 +60,8 @@ RUN set -e; \
     mkdir -p /etc/systemd/network; \
     printf '%s\n' '[Match]' 'Name=en* eth*' '' '[Network]' DHCP=yes > /etc/systemd/network/20-dhcp.network; \
     printf '%s\n' '[Unit]' 'Description=Generate SSH host keys on first boot' 'ConditionPathExistsGlob=!/etc/ssh/ssh_host_*_key' Before=ssh.service '' '[Service]' Type=oneshot 'ExecStart=/usr/bin/ssh-keygen -A' '' '[Install]' WantedBy=multi-user.target > /etc/systemd/system/ssh-hostkeys.service; \
+    mkdir -p /etc/systemd/system/systemd-networkd-wait-online.service.d; \
+    printf '%s\n' '[Service]' ExecStart= 'ExecStart=/lib/systemd/systemd-networkd-wait-online --any --timeout=20' > /etc/systemd/system/systemd-networkd-wait-online.service.d/10-any.conf; \
     systemctl enable systemd-networkd.service systemd-resolved.service systemd-timesyncd.service ssh.service ssh-hostkeys.service; \
     systemctl mask systemd-firstboot.service
 

@@ -1,0 +1,57 @@
+// The example ISO boots to userspace in qemu: BIOS and UEFI through `kairos-factory boot-test`,
+// and once more through the plain qemu command line the README documents (nothing of ours).
+import { readFile, rm } from 'node:fs/promises';
+import { execa } from 'execa';
+import { describe, expect, inject, it } from 'vitest';
+import { SerialWatcher } from '../../src-main/boot-test/serial-verdict.js';
+import { REPO, cli, skipReason } from './support.js';
+
+const env = inject('integration');
+
+describe.skipIf(skipReason(env, 'docker', 'qemu') !== undefined)('boot tests of the example ISO', () => {
+  const iso = env.iso ?? '';
+
+  it('boots with BIOS to userspace', async () => {
+    const result = await cli(['boot-test', iso, '--timeout', '300']);
+    expect(result.all).toMatch(/booted \(bios\): .*(login:|multi-user\.target)/);
+    expect(result.exitCode).toBe(0);
+    expect(await readFile(`${iso}.bios.boot.log`, 'utf8')).toMatch(/Reached target .*multi-user\.target|login: /);
+  });
+
+  it.skipIf(skipReason(env, 'ovmf') !== undefined)('boots with UEFI (OVMF) to userspace', async () => {
+    const result = await cli(['boot-test', iso, '--uefi', '--timeout', '300']);
+    expect(result.all).toMatch(/booted \(uefi\): .*(login:|multi-user\.target)/);
+    expect(result.exitCode).toBe(0);
+    expect(await readFile(`${iso}.uefi.boot.log`, 'utf8')).toContain('BdsDxe: starting');
+  });
+
+  it('boots with the independent qemu command line from the README', async () => {
+    const readme = await readFile(`${REPO}/README.md`, 'utf8');
+    const block = /<!-- independent-boot -->\s*```sh\n([\s\S]*?)```/.exec(readme);
+    expect(block, 'README must hold the independent qemu command').not.toBeNull();
+    const command = block![1]!.replace(/\\\n\s*/g, ' ').trim();
+    expect(command).toMatch(/^qemu-system-x86_64 /);
+    const log = `${iso}.independent.log`;
+    await rm(log, { force: true });
+    const qemu = execa('bash', ['-c', `exec ${command}`], { env: { ISO: iso, LOG: log }, reject: false });
+    let ended = false;
+    void qemu.then(() => {
+      ended = true;
+    });
+    const watcher = new SerialWatcher();
+    const deadline = Date.now() + 300_000;
+    let seen = 0;
+    try {
+      while (!watcher.verdict && Date.now() < deadline && !ended) {
+        await new Promise((r) => setTimeout(r, 1000));
+        const text = await readFile(log, 'utf8').catch(() => '');
+        watcher.feed(text.slice(seen));
+        seen = text.length;
+      }
+    } finally {
+      qemu.kill('SIGKILL');
+      await qemu;
+    }
+    expect(watcher.verdict?.status, `serial log ${log}`).toBe('passed');
+  });
+});

@@ -1,0 +1,95 @@
+// The example recipe, built by the CLI in global-setup: the ISO's layout inspected without
+// mounting anything (xorriso, mtools, unsquashfs), its checksum, and a cached rebuild.
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { parseRecipeYaml } from '../../src-shared/recipe/parse-recipe.js';
+import { cli, skipReason } from './support.js';
+
+const env = inject('integration');
+const skip = skipReason(env, 'docker');
+
+describe.skipIf(skip !== undefined)('kairos-factory build examples/debian-bookworm.yaml', () => {
+  const iso = env.iso ?? '';
+  let scratch = '';
+  let report = '';
+
+  beforeAll(async () => {
+    scratch = await mkdtemp(join(tmpdir(), 'kf-iso-'));
+    report = (await execa('xorriso', ['-indev', iso, '-report_el_torito', 'plain', '-report_system_area', 'plain', '-pvd_info'], { all: true })).all;
+  });
+  afterAll(async () => {
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('printed the phases and the artifact with its checksum', () => {
+    expect(env.buildLog).toMatch(/✓ build image/);
+    expect(env.buildLog).toMatch(/✓ iso/);
+    expect(env.buildLog).toMatch(/iso\s+\S+debian-bookworm\.iso\s+\d+(\.\d+)? MiB\s+sha256 [0-9a-f]{64}/);
+  });
+
+  it('wrote a .sha256 that matches the ISO', async () => {
+    const line = await readFile(`${iso}.sha256`, 'utf8');
+    const hash = createHash('sha256').update(await readFile(iso)).digest('hex');
+    expect(line).toBe(`${hash}  debian-bookworm.iso\n`);
+  });
+
+  it('has the AuroraBoot layout: COS_LIVE, squashfs, kernel, initrd, config.yaml', async () => {
+    expect(report).toMatch(/Volume Id\s*:\s*COS_LIVE/);
+    const listing = (await execa('xorriso', ['-indev', iso, '-find', '/', '-type', 'f'], { all: true })).all;
+    for (const path of ['/rootfs.squashfs', '/boot/kernel', '/boot/initrd', '/config.yaml', '/boot/grub2/grub.cfg', '/boot/eltorito.img']) {
+      expect(listing).toContain(`'${path}'`);
+    }
+  });
+
+  it('carries the recipe cloud-config as /config.yaml', async () => {
+    await execa('xorriso', ['-osirrox', 'on', '-indev', iso, '-extract', '/config.yaml', join(scratch, 'config.yaml')]);
+    const recipe = parseRecipeYaml(await readFile('examples/debian-bookworm.yaml', 'utf8'));
+    if (!recipe.ok) throw new Error('example invalid');
+    expect(await readFile(join(scratch, 'config.yaml'), 'utf8')).toBe(recipe.recipe.cloudConfig);
+  });
+
+  it('boots BIOS through El Torito with a hybrid MBR', () => {
+    expect(report).toMatch(/El Torito boot img :\s+1\s+BIOS/);
+    expect(report).toMatch(/System area summary: .*grub2-mbr.*GPT/);
+  });
+
+  it('appends the ESP as GPT partition 2 of type EFI System, with GRUB inside', async () => {
+    // GUID C12A7328-F81F-11D2-BA4B-00A0C93EC93B as xorriso prints it (mixed endian).
+    expect(report).toMatch(/GPT type GUID\s*:\s*2\s+28732ac11ff8d211ba4b00a0c93ec93b/);
+    const start = /GPT start and size :\s+2\s+(\d+)\s+(\d+)/.exec(report);
+    expect(start).not.toBeNull();
+    const offset = Number(start![1]) * 512;
+    const esp = `${iso}@@${offset}`;
+    const label = (await execa('mlabel', ['-s', '-i', esp, '::'], { all: true })).all;
+    expect(label).toContain('EFI_LIVE');
+    const dir = (await execa('mdir', ['-b', '-i', esp, '::/EFI/BOOT'], { all: true })).all;
+    expect(dir).toMatch(/BOOTX64\.EFI/i);
+    expect(dir).toMatch(/grub\.cfg/i);
+  });
+
+  it('holds a root filesystem with the Kairos release file and no machine identity', async () => {
+    const squash = join(scratch, 'rootfs.squashfs');
+    await execa('xorriso', ['-osirrox', 'on', '-indev', iso, '-extract', '/rootfs.squashfs', squash]);
+    const release = (await execa('unsquashfs', ['-cat', squash, 'etc/kairos-release'])).stdout;
+    expect(release).toContain('KAIROS_FLAVOR="debian"');
+    expect(release).toContain('KAIROS_VERSION="v0.1.0"');
+    const ls = (await execa('unsquashfs', ['-l', '-d', '', squash, 'etc/ssh', 'boot'])).stdout;
+    expect(ls).not.toMatch(/ssh_host_/);
+    expect(ls).toMatch(/boot\/vmlinuz/);
+    expect((await execa('unsquashfs', ['-cat', squash, 'etc/machine-id'])).stdout).toBe('');
+  });
+
+  it('rebuilds an unchanged recipe from the cache in seconds', async () => {
+    const started = Date.now();
+    const result = await cli(['build', 'examples/debian-bookworm.yaml', '--output', env.outputDir]);
+    expect(result.exitCode).toBe(0);
+    expect(result.all).toMatch(/\(8 steps, 7 cached\)/);
+    expect(result.all).toContain('export rootfs (cached)');
+    expect(result.all).toContain('squashfs (cached)');
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
+});
