@@ -12,14 +12,14 @@ describe.skipIf(skipReason(env, 'docker', 'qemu') !== undefined)('boot tests of 
   const iso = env.iso ?? '';
 
   it('boots with BIOS to userspace', async () => {
-    const result = await cli(['boot-test', iso, '--timeout', '300']);
+    const result = await cli(['boot-test', iso, '--timeout', '420']);
     expect(result.all).toMatch(/booted \(bios\): .*(login:|multi-user\.target)/);
     expect(result.exitCode).toBe(0);
     expect(await readFile(`${iso}.bios.boot.log`, 'utf8')).toMatch(/Reached target .*multi-user\.target|login: /);
   });
 
   it.skipIf(skipReason(env, 'ovmf') !== undefined)('boots with UEFI (OVMF) to userspace', async () => {
-    const result = await cli(['boot-test', iso, '--uefi', '--timeout', '300']);
+    const result = await cli(['boot-test', iso, '--uefi', '--timeout', '420']);
     expect(result.all).toMatch(/booted \(uefi\): .*(login:|multi-user\.target)/);
     expect(result.exitCode).toBe(0);
     expect(await readFile(`${iso}.uefi.boot.log`, 'utf8')).toContain('BdsDxe: starting');
@@ -39,7 +39,7 @@ describe.skipIf(skipReason(env, 'docker', 'qemu') !== undefined)('boot tests of 
       ended = true;
     });
     const watcher = new SerialWatcher();
-    const deadline = Date.now() + 300_000;
+    const deadline = Date.now() + 420_000;
     let seen = 0;
     try {
       while (!watcher.verdict && Date.now() < deadline && !ended) {
