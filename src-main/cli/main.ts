@@ -1,6 +1,7 @@
 // kairos-factory: the engine from a terminal. Every command exits 0 on success and, on any
 // failure, non-zero with one line that says what went wrong and what to do.
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { AppError, formatErrorLine, toErrorData } from '../../src-shared/errors/app-error.js';
@@ -20,6 +21,11 @@ import { startJob } from '../jobs/job-runner.js';
 import { runBuild } from '../pipeline/build-pipeline.js';
 import { dockerfileFor } from '../pipeline/kairosify.js';
 import { ProgressView } from './progress-view.js';
+import { createApiServer } from '../api/handlers.js';
+import { defaultDataDir } from '../api/app-store.js';
+import { startWebServer } from '../web/web-server.js';
+import { resourcesDir } from '../util/resources.js';
+import { dirname, join } from 'node:path';
 
 interface GlobalOptions {
   readonly verbose: boolean;
@@ -104,19 +110,19 @@ export function createProgram(): Command {
     .option('--os-release <file>', 'use this os-release instead of reading the base image (no Docker needed)')
     .action(async (path: string, opts: { osRelease?: string }) => {
       const recipe = await loadRecipe(path);
-      let text: string;
-      if (opts.osRelease || recipe.kairosify.method === 'kairos-init') {
+      let text: string | undefined;
+      if (opts.osRelease || recipe.kairosify.method !== 'scratch') {
         const osRelease = opts.osRelease ? parseOsRelease(await readFile(opts.osRelease, 'utf8')) : undefined;
         text = generateDockerfile({ recipe, appVersion: APP_VERSION, ...(osRelease ? { osRelease } : {}) });
       } else {
         const docker = await dockerEngine();
         const result = await runWithProgress('build', { ...globals(), json: false }, async (ctx) => ({
-          message: await dockerfileFor(docker, recipe, ctx),
+          message: (await dockerfileFor(docker, recipe, tmpdir(), ctx)) ?? '',
           seconds: 0,
         }));
-        text = result.message ?? '';
+        text = result.message;
       }
-      process.stdout.write(text);
+      process.stdout.write(text ?? '# kairosify.method is none: the source image is used as it is, no Dockerfile\n');
     });
 
   program
@@ -167,7 +173,32 @@ export function createProgram(): Command {
       if (!globals().json) process.stdout.write(`${result.message ?? 'booted'} in ${formatDuration(result.seconds)}\n`);
     });
 
+  program
+    .command('web')
+    .description('serve the app\'s UI on this machine (127.0.0.1 only), for headless build boxes')
+    .option('-p, --port <port>', 'port to listen on (0: any free port)', '8734')
+    .action(async (opts: { port: string }) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new AppError('bad-request', `--port must be a port number, not "${opts.port}"`);
+      const api = createApiServer({ dataDir: defaultDataDir(), shell: 'web' });
+      const server = await startWebServer({ api, port, staticDir: await rendererDir() });
+      process.stdout.write(`Kairos Factory is serving its UI at ${server.url}\nOpen this address (it carries the access token):\n  ${server.loginUrl}\nCtrl-C stops it.\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => resolve();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+      process.stdout.write('Stopping: cancelling running jobs…\n');
+      await server.close();
+      await api.close();
+    });
+
   return program;
+}
+
+/** The built renderer: dist/renderer next to the compiled engine. */
+async function rendererDir(): Promise<string> {
+  return join(dirname(await resourcesDir()), 'dist', 'renderer');
 }
 
 export async function main(argv: ReadonlyArray<string>): Promise<number> {

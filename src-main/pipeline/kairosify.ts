@@ -1,5 +1,5 @@
 // Stage 1: Recipe -> kairosified OCI image in the local engine.
-import { writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
@@ -8,28 +8,47 @@ import { imageTagFor } from '../../src-shared/kairosify/dockerfile-common.js';
 import type { OsRelease } from '../../src-shared/kairosify/os-release.js';
 import { APP_VERSION } from '../../src-shared/version.js';
 import { buildImage, type BuiltImage } from '../docker/build-image.js';
-import { ensureImage } from '../docker/ensure-image.js';
 import { imageOsRelease } from '../docker/image-files.js';
 import type { JobContext } from '../jobs/job-context.js';
+import { resolveSource } from './source.js';
 
-/** The Dockerfile for a recipe, reading the base image's os-release when the method needs it. */
-export async function dockerfileFor(docker: Docker, recipe: Recipe, ctx: JobContext): Promise<string> {
+/**
+ * The Dockerfile for a recipe whose source image exists (undefined for method none); reads the
+ * base image's os-release when the method needs it.
+ */
+export async function dockerfileForSource(docker: Docker, recipe: Recipe, sourceRef: string, ctx: JobContext): Promise<string | undefined> {
   let osRelease: OsRelease | undefined;
-  // Present or pulled before the build, so a wrong name fails at once with a clear message.
-  await ctx.runPhase('kairosify', 'base image', () => ensureImage(docker, recipe.source.baseImage, ctx, 'kairosify'));
   if (recipe.kairosify.method === 'scratch') {
-    osRelease = await imageOsRelease(docker, recipe.source.baseImage, ctx.jobId);
+    osRelease = await imageOsRelease(docker, sourceRef, ctx.jobId);
     ctx.log('kairosify', `Base image: ${osRelease.prettyName || osRelease.id}`);
   }
   return generateDockerfile({ recipe, appVersion: APP_VERSION, ...(osRelease ? { osRelease } : {}) });
 }
 
+/** The Dockerfile a recipe builds, making its source image exist first (pull, build, import). */
+export async function dockerfileFor(docker: Docker, recipe: Recipe, outputDir: string, ctx: JobContext): Promise<string | undefined> {
+  const sourceRef = await resolveSource(docker, recipe, outputDir, ctx);
+  return dockerfileForSource(docker, recipe, sourceRef, ctx);
+}
+
 export async function kairosify(docker: Docker, recipe: Recipe, outputDir: string, ctx: JobContext): Promise<BuiltImage> {
-  const dockerfile = await dockerfileFor(docker, recipe, ctx);
   await mkdir(join(outputDir, 'logs'), { recursive: true });
-  // Kept next to the artifacts: what was built is never a mystery.
-  await writeFile(join(outputDir, `${recipe.name}.Dockerfile`), dockerfile);
+  const sourceRef = await resolveSource(docker, recipe, outputDir, ctx);
   const tag = imageTagFor(recipe);
+  const dockerfile = await dockerfileForSource(docker, recipe, sourceRef, ctx);
+  const dockerfilePath = join(outputDir, `${recipe.name}.Dockerfile`);
+  if (dockerfile === undefined) {
+    // Already a Kairos image: it is used as it is, under the recipe's tag.
+    await rm(dockerfilePath, { force: true });
+    const [repo, version] = [tag.slice(0, tag.lastIndexOf(':')), tag.slice(tag.lastIndexOf(':') + 1)];
+    await docker.getImage(sourceRef).tag({ repo, tag: version });
+    const info = await docker.getImage(tag).inspect();
+    ctx.phase('kairosify', 'build image', 'skipped');
+    ctx.log('kairosify', `Using ${sourceRef} as it is (method none), tagged ${tag}`);
+    return { imageId: info.Id, tag, steps: 0, cachedSteps: 0 };
+  }
+  // Kept next to the artifacts: what was built is never a mystery.
+  await writeFile(dockerfilePath, dockerfile);
   const built = await ctx.runPhase('kairosify', 'build image', () =>
     buildImage(
       docker,

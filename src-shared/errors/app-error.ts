@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'target-too-small',
   'source-invalid',
   'not-confirmed',
+  'bad-request',
+  'unauthorized',
   'cancelled',
   'internal',
 ] as const;

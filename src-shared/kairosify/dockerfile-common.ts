@@ -3,7 +3,26 @@ import type { Recipe } from '../recipe/recipe-schema.js';
 /** The FROM of the system stage; other arches are pinned with --platform. */
 export function fromLine(recipe: Recipe): string {
   const platform = recipe.arch === 'amd64' ? '' : `--platform=linux/${recipe.arch} `;
-  return `FROM ${platform}${recipe.source.baseImage}`;
+  return `FROM ${platform}${sourceImageRef(recipe)}`;
+}
+
+/**
+ * The image the source yields: the image itself, or the local tag a Dockerfile source is built as
+ * or a root filesystem is imported as. Deterministic, so the Dockerfile preview needs no engine.
+ */
+export function sourceImageRef(recipe: Recipe): string {
+  switch (recipe.source.kind) {
+    case 'image':
+      return recipe.source.baseImage;
+    case 'dockerfile':
+      return `kairos-factory/${recipe.name}-source:${safeTag(recipe.version)}`;
+    case 'rootfs':
+      return `kairos-factory/${recipe.name}-rootfs:${safeTag(recipe.version)}`;
+  }
+}
+
+function safeTag(text: string): string {
+  return text.replace(/[^\w.-]/g, '_').slice(0, 128);
 }
 
 /** Labels that let the app find and describe the images it made. Last, so they never bust the cache. */
@@ -20,6 +39,5 @@ export function labelLines(recipe: Recipe): string[] {
 
 /** The local tag of the kairosified image: name:version-variant-model-arch. */
 export function imageTagFor(recipe: Recipe): string {
-  const tag = `${recipe.version}-${recipe.variant}-${recipe.model}-${recipe.arch}`.replace(/[^\w.-]/g, '_');
-  return `kairos-factory/${recipe.name}:${tag.slice(0, 128)}`;
+  return `kairos-factory/${recipe.name}:${safeTag(`${recipe.version}-${recipe.variant}-${recipe.model}-${recipe.arch}`)}`;
 }

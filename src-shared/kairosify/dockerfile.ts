@@ -13,9 +13,12 @@ export interface DockerfileInput {
   readonly appVersion: string;
 }
 
-export function generateDockerfile(input: DockerfileInput): string {
+/** The Dockerfile, or undefined for method none (the source image is used as it is). */
+export function generateDockerfile(input: DockerfileInput): string | undefined {
   const { recipe, osRelease, appVersion } = input;
   switch (recipe.kairosify.method) {
+    case 'none':
+      return undefined;
     case 'kairos-init':
       return kairosInitDockerfile(recipe, appVersion);
     case 'scratch':

@@ -10,12 +10,38 @@ export type Variant = (typeof VARIANTS)[number];
 export const PROVIDERS = ['none', 'k3s', 'k0s'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
-export const KAIROSIFY_METHODS = ['kairos-init', 'scratch'] as const;
+/** none: the source already is a Kairos image (a Kairos release, or a Dockerfile that made one). */
+export const KAIROSIFY_METHODS = ['kairos-init', 'scratch', 'none'] as const;
+
+export const SOURCE_KINDS = ['image', 'dockerfile', 'rootfs'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
 export type KairosifyMethod = (typeof KAIROSIFY_METHODS)[number];
 
 /** Artifact kinds the engine builds today. The list grows as artifact builders land. */
 export const ARTIFACT_KINDS = ['iso'] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
+
+/** Artifacts that boot a Trusted Boot image (signed UKIs); none can be built yet. */
+export const TRUSTED_BOOT_ARTIFACTS: ReadonlyArray<ArtifactKind> = [];
+
+export interface ArtifactInfoEntry {
+  readonly id: string;
+  readonly label: string;
+  readonly description: string;
+  /** Built by this version; the others are shown so users see what is coming. */
+  readonly available: boolean;
+}
+
+/** Everything AuroraBoot builds, in the order the wizard lists them. */
+export const ARTIFACT_CATALOG: ReadonlyArray<ArtifactInfoEntry> = [
+  { id: 'iso', label: 'Hybrid ISO', description: 'BIOS and UEFI live/installer media for USB sticks, DVDs and VMs', available: true },
+  { id: 'raw-efi', label: 'Raw disk (EFI)', description: 'A ready-installed disk image for UEFI machines and SD cards', available: false },
+  { id: 'raw-bios', label: 'Raw disk (BIOS)', description: 'A ready-installed disk image for legacy BIOS machines', available: false },
+  { id: 'uki', label: 'Signed UKI', description: 'Trusted Boot: a signed unified kernel image and its ISO', available: false },
+  { id: 'vhd', label: 'Azure VHD', description: 'A fixed VHD for Azure', available: false },
+  { id: 'gce', label: 'Google Compute Engine', description: 'disk.raw in a .tar.gz, for GCE images', available: false },
+  { id: 'netboot', label: 'Netboot', description: 'Kernel, initrd, squashfs and an iPXE script', available: false },
+];
 
 export interface ModelInfo {
   readonly id: string;

@@ -117,23 +117,32 @@ function article(expected: string): string {
   return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
 }
 
-/** The keys the schema accepts at a path, for "did you mean". */
+/** The keys the schema accepts at a path, for "did you mean" (all options of a union). */
 function knownKeys(path: ReadonlyArray<string>): ReadonlyArray<string> {
-  let schema: unknown = RecipeSchema;
-  for (const segment of [...path, null]) {
-    schema = unwrap(schema);
-    const shape = (schema as { shape?: Record<string, unknown> }).shape;
-    if (!shape) return [];
-    if (segment === null) return Object.keys(shape);
-    schema = shape[segment];
+  let schemas: unknown[] = [RecipeSchema];
+  for (const segment of path) {
+    schemas = schemas.flatMap(unwrap).flatMap((schema) => {
+      const shape = (schema as { shape?: Record<string, unknown> }).shape;
+      return shape?.[segment] !== undefined ? [shape[segment]] : [];
+    });
   }
-  return [];
+  const keys = new Set<string>();
+  for (const schema of schemas.flatMap(unwrap)) {
+    for (const key of Object.keys((schema as { shape?: Record<string, unknown> }).shape ?? {})) keys.add(key);
+  }
+  return [...keys];
 }
 
-function unwrap(schema: unknown): unknown {
-  let current = schema as { _zod?: { def?: { innerType?: unknown } } } | undefined;
-  while (current?._zod?.def?.innerType) current = current._zod.def.innerType as typeof current;
-  return current;
+type SchemaDef = { innerType?: unknown; out?: unknown; options?: unknown[] };
+
+/** Looks through defaults, optionals, pipes (preprocess) and unions to the object schemas. */
+function unwrap(schema: unknown): unknown[] {
+  const def = (schema as { _zod?: { def?: SchemaDef } } | undefined)?._zod?.def;
+  if (!def) return [schema];
+  if (def.innerType) return unwrap(def.innerType);
+  if (def.out) return unwrap(def.out);
+  if (def.options) return def.options.flatMap(unwrap);
+  return [schema];
 }
 
 /** Offset in the text of the node for a path; for an unknown key, the key itself. */

@@ -9,7 +9,9 @@ import {
   DEFAULT_KAIROS_INIT_VERSION,
   KAIROSIFY_METHODS,
   MODEL_IDS,
+  SOURCE_KINDS,
   PROVIDERS,
+  TRUSTED_BOOT_ARTIFACTS,
   VARIANTS,
   findModel,
 } from './catalog.js';
@@ -22,15 +24,39 @@ const imageRef = z.string().refine(isImageRef, {
 // Kairos versions are semver (kairos-init parses --version with go-version); the leading "v" is usual.
 const SEMVER = /^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
+/**
+ * Where the system comes from. Each kind yields a base image in the local engine: an image
+ * (pulled when missing), a Dockerfile built first (with template values), or a root filesystem
+ * folder/tarball imported. `source: { baseImage: ... }` alone means kind image.
+ */
+const ImageSource = z.strictObject({ kind: z.literal('image'), baseImage: imageRef });
+const DockerfileSource = z.strictObject({
+  kind: z.literal('dockerfile'),
+  /** The Dockerfile text; Go template syntax ({{ .Name }}) is filled from values. */
+  dockerfile: z.string().min(1, 'write or load a Dockerfile'),
+  values: z.record(z.string(), z.string()).default({}),
+  /** A YAML or JSON file of more values; values above win over it. */
+  valuesFile: z.string().optional(),
+});
+const RootfsSource = z.strictObject({
+  kind: z.literal('rootfs'),
+  /** A folder holding a root filesystem, or a tarball of one (.tar, .tar.gz, .tar.xz, .tar.zst). */
+  path: z.string().min(1, 'give the folder or tarball of the root filesystem'),
+});
+export const SourceSchema = z.preprocess(
+  (value) => (value !== null && typeof value === 'object' && !('kind' in value) ? { kind: 'image', ...value } : value),
+  z.discriminatedUnion('kind', [ImageSource, DockerfileSource, RootfsSource]),
+);
+export type Source = z.output<typeof SourceSchema>;
+export { SOURCE_KINDS };
+
 export const RecipeSchema = z
   .strictObject({
     name: z
       .string()
       .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'use lowercase letters, digits, ".", "_" or "-" (max 63)'),
     version: z.string().regex(SEMVER, 'must be a semantic version such as v1.0.0').default('v0.1.0'),
-    source: z.strictObject({
-      baseImage: imageRef,
-    }),
+    source: SourceSchema,
     kairosify: z
       .strictObject({
         method: z.enum(KAIROSIFY_METHODS).default('kairos-init'),
@@ -52,7 +78,13 @@ export const RecipeSchema = z
       })
       .prefault({}),
     fips: z.boolean().default(false),
-    trustedBoot: z.strictObject({ enabled: z.boolean().default(false) }).prefault({}),
+    trustedBoot: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        /** Secure Boot keys (PK, KEK, db, TPM PCR key); without it keys are generated at build time. */
+        keysFolder: z.string().min(1).optional(),
+      })
+      .prefault({}),
     cloudConfig: z.string().default('#cloud-config\n'),
     artifacts: z.array(z.enum(ARTIFACT_KINDS)).min(1, 'list at least one artifact').default(['iso']),
     output: z.string().min(1).default('build'),
@@ -80,6 +112,9 @@ export const RecipeSchema = z
         message: `provider ${r.provider.name} makes the image "standard"; set variant: standard`,
       });
     }
+    if (r.source.kind === 'rootfs' && r.kairosify.method === 'none') {
+      ctx.addIssue({ code: 'custom', path: ['kairosify', 'method'], message: 'a root filesystem must be kairosified: use kairos-init or scratch' });
+    }
     if (r.kairosify.method === 'kairos-init' && r.kairosify.framework === 'none') {
       ctx.addIssue({
         code: 'custom',
@@ -99,6 +134,15 @@ export const RecipeSchema = z
         code: 'custom',
         path: ['provider', 'name'],
         message: 'the scratch method builds core images; use method: kairos-init for k3s/k0s',
+      });
+    }
+    if (r.trustedBoot.enabled && !r.artifacts.some((a) => (TRUSTED_BOOT_ARTIFACTS as ReadonlyArray<string>).includes(a))) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['trustedBoot', 'enabled'],
+        message: TRUSTED_BOOT_ARTIFACTS.length === 0
+          ? 'Trusted Boot images boot from a signed UKI, which this version cannot build yet'
+          : `Trusted Boot images boot from a signed UKI: add one of ${TRUSTED_BOOT_ARTIFACTS.join(', ')} to the artifacts`,
       });
     }
     const header = r.cloudConfig.trimStart().split('\n', 1)[0]?.trim() ?? '';

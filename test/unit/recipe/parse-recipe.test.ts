@@ -54,7 +54,7 @@ describe('parseRecipeYaml', () => {
 
   it('lists the allowed values of a wrong enum', () => {
     const issues = issuesOf(example.replace('method: scratch', 'method: magic'));
-    expect(issues[0]).toMatchObject({ path: 'kairosify.method', message: 'must be one of: kairos-init, scratch' });
+    expect(issues[0]).toMatchObject({ path: 'kairosify.method', message: 'must be one of: kairos-init, scratch, none' });
     expect(issues[0]?.line).toBeGreaterThan(1);
   });
 

@@ -1,0 +1,122 @@
+// What the app keeps between runs, in one folder: settings.json, recipes/<name>.yaml and
+// history.json. Writes go to a temp file renamed over the old one, so a crash never leaves a
+// half-written file.
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { homedir, platform } from 'node:os';
+import { join } from 'node:path';
+import type { JobSummary, SavedRecipe, Settings } from '../../src-shared/api/contract.js';
+import { AppError } from '../../src-shared/errors/app-error.js';
+import { parseRecipeYaml, recipeToYaml } from '../../src-shared/recipe/parse-recipe.js';
+import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
+
+const HISTORY_LIMIT = 50;
+
+/** The per-user data folder: KF_DATA_DIR, or the platform's usual place. */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.KF_DATA_DIR) return env.KF_DATA_DIR;
+  switch (platform()) {
+    case 'darwin':
+      return join(homedir(), 'Library', 'Application Support', 'Kairos Factory');
+    case 'win32':
+      return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Kairos Factory');
+    default:
+      return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'kairos-factory');
+  }
+}
+
+export function defaultSettings(): Settings {
+  return {
+    outputRoot: join(homedir(), 'kairos-factory'),
+    theme: 'system',
+    verifyAfterFlash: true,
+    showVirtualTargets: false,
+  };
+}
+
+async function writeAtomic(path: string, content: string, mode = 0o644): Promise<void> {
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, content, { mode });
+  await rename(temp, path);
+}
+
+export class AppStore {
+  /** History writes one after the other: two jobs ending at once must not lose one. */
+  private historyQueue: Promise<void> = Promise.resolve();
+
+  constructor(readonly dir: string) {}
+
+  private path(...parts: string[]): string {
+    return join(this.dir, ...parts);
+  }
+
+  async settings(): Promise<Settings> {
+    try {
+      const saved = JSON.parse(await readFile(this.path('settings.json'), 'utf8')) as Partial<Settings>;
+      return { ...defaultSettings(), ...saved };
+    } catch {
+      return defaultSettings();
+    }
+  }
+
+  async updateSettings(change: Partial<Settings>): Promise<Settings> {
+    const next = { ...(await this.settings()), ...change };
+    await mkdir(this.dir, { recursive: true });
+    await writeAtomic(this.path('settings.json'), `${JSON.stringify(next, null, 2)}\n`);
+    return next;
+  }
+
+  async listRecipes(): Promise<SavedRecipe[]> {
+    const dir = this.path('recipes');
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const out: SavedRecipe[] = [];
+    for (const file of names.filter((n) => n.endsWith('.yaml'))) {
+      const info = await stat(join(dir, file));
+      out.push({ name: file.slice(0, -'.yaml'.length), savedAt: info.mtime.toISOString() });
+    }
+    return out.sort((a, b) => b.savedAt.localeCompare(a.savedAt));
+  }
+
+  async saveRecipe(recipe: Recipe): Promise<SavedRecipe> {
+    await mkdir(this.path('recipes'), { recursive: true });
+    await writeAtomic(this.path('recipes', `${recipe.name}.yaml`), recipeToYaml(recipe));
+    return { name: recipe.name, savedAt: new Date().toISOString() };
+  }
+
+  async loadRecipe(name: string): Promise<Recipe> {
+    let text: string;
+    try {
+      text = await readFile(this.path('recipes', `${name}.yaml`), 'utf8');
+    } catch {
+      throw new AppError('bad-request', `No saved recipe named ${name}`);
+    }
+    const parsed = parseRecipeYaml(text);
+    if (!parsed.ok) {
+      throw new AppError('recipe-invalid', `The saved recipe ${name} is not valid any more: ${parsed.issues[0]?.path} ${parsed.issues[0]?.message}`);
+    }
+    return parsed.recipe;
+  }
+
+  async deleteRecipe(name: string): Promise<void> {
+    await rm(this.path('recipes', `${name}.yaml`), { force: true });
+  }
+
+  async history(): Promise<JobSummary[]> {
+    try {
+      return JSON.parse(await readFile(this.path('history.json'), 'utf8')) as JobSummary[];
+    } catch {
+      return [];
+    }
+  }
+
+  /** Adds or replaces a job in the history, newest first, keeping the last HISTORY_LIMIT. */
+  recordJob(summary: JobSummary): Promise<void> {
+    const write = async (): Promise<void> => {
+      const list = (await this.history()).filter((j) => j.jobId !== summary.jobId);
+      list.unshift(summary);
+      await mkdir(this.dir, { recursive: true });
+      await writeAtomic(this.path('history.json'), `${JSON.stringify(list.slice(0, HISTORY_LIMIT), null, 2)}\n`);
+    };
+    this.historyQueue = this.historyQueue.then(write, write);
+    return this.historyQueue;
+  }
+}

@@ -1,0 +1,64 @@
+// Checks a Trusted Boot keys folder as AuroraBoot's genkey writes it: PK, KEK and db each with a
+// certificate (.crt) and an enrolment file (.auth); db.key to sign the UKI, matching db.crt; and
+// the TPM PCR signing key. Private keys must be readable by their owner only.
+import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { KeysCheck } from '../../src-shared/api/contract.js';
+
+type FileCheck = KeysCheck['files'][number];
+
+async function readOrUndefined(path: string): Promise<Buffer | undefined> {
+  return readFile(path).catch(() => undefined);
+}
+
+async function certificate(folder: string, name: string): Promise<{ check: FileCheck; cert?: X509Certificate }> {
+  const data = await readOrUndefined(join(folder, name));
+  if (!data) return { check: { name, present: false, problem: 'missing' } };
+  try {
+    const cert = new X509Certificate(data);
+    return { check: { name, present: true }, cert };
+  } catch {
+    return { check: { name, present: true, problem: 'not an X.509 certificate (PEM or DER)' } };
+  }
+}
+
+async function privateKey(folder: string, name: string, matches?: X509Certificate): Promise<FileCheck> {
+  const path = join(folder, name);
+  const data = await readOrUndefined(path);
+  if (!data) return { name, present: false, problem: 'missing' };
+  let key;
+  try {
+    key = createPrivateKey(data);
+  } catch {
+    return { name, present: true, problem: 'not a private key' };
+  }
+  if (matches) {
+    const fromKey = createPublicKey(key).export({ format: 'der', type: 'spki' });
+    const fromCert = matches.publicKey.export({ format: 'der', type: 'spki' });
+    if (!fromKey.equals(fromCert)) return { name, present: true, problem: 'does not match the certificate' };
+  }
+  const mode = (await stat(path)).mode & 0o077;
+  if (process.platform !== 'win32' && mode !== 0) return { name, present: true, problem: 'readable by others: chmod 600 it' };
+  return { name, present: true };
+}
+
+async function present(folder: string, name: string): Promise<FileCheck> {
+  return (await readOrUndefined(join(folder, name))) ? { name, present: true } : { name, present: false, problem: 'missing' };
+}
+
+export async function checkKeysFolder(folder: string): Promise<KeysCheck> {
+  const info = await stat(folder).catch(() => undefined);
+  if (!info?.isDirectory()) return { folder, ok: false, files: [{ name: folder, present: false, problem: 'not a folder' }] };
+  const files: FileCheck[] = [];
+  let dbCert: X509Certificate | undefined;
+  for (const base of ['PK', 'KEK', 'db']) {
+    const { check, cert } = await certificate(folder, `${base}.crt`);
+    files.push(check);
+    if (base === 'db') dbCert = cert;
+    files.push(await present(folder, `${base}.auth`));
+  }
+  files.push(await privateKey(folder, 'db.key', dbCert));
+  files.push(await privateKey(folder, 'tpm2-pcr-private.pem'));
+  return { folder, ok: files.every((f) => f.present && !f.problem), files };
+}

@@ -1,0 +1,32 @@
+// One named function per request: components call these, never channel names.
+import type { ApiTransport, EventMap, EventName, RequestPayload } from '../../src-shared/api/contract.js';
+import { createTransport } from './transport.js';
+
+let transport: ApiTransport | undefined;
+const t = (): ApiTransport => (transport ??= createTransport());
+
+/** Tests swap the transport (an in-memory one) before rendering. */
+export function setTransport(next: ApiTransport): void {
+  transport = next;
+}
+
+export const api = {
+  engineStatus: () => t().request('engine.status', {}),
+  getSettings: () => t().request('settings.get', {}),
+  setSettings: (change: RequestPayload<'settings.set'>) => t().request('settings.set', change),
+  validateRecipe: (recipe: unknown) => t().request('recipe.validate', { recipe }),
+  previewDockerfile: (recipe: unknown) => t().request('recipe.dockerfile', { recipe }),
+  listRecipes: () => t().request('recipe.list', {}),
+  saveRecipe: (recipe: unknown) => t().request('recipe.save', { recipe }),
+  loadRecipe: (name: string) => t().request('recipe.load', { name }),
+  deleteRecipe: (name: string) => t().request('recipe.delete', { name }),
+  checkKeys: (folder: string) => t().request('keys.check', { folder }),
+  pickPath: (request: RequestPayload<'dialog.pick'>) => t().request('dialog.pick', request),
+  startBuild: (recipe: unknown) => t().request('build.start', { recipe }),
+  startBootTest: (artifact: string, firmware: 'bios' | 'uefi') => t().request('bootTest.start', { artifact, firmware }),
+  listDrives: (image?: string) => t().request('drives.list', image ? { image } : {}),
+  startFlash: (request: RequestPayload<'flash.start'>) => t().request('flash.start', request),
+  cancelJob: (jobId: string) => t().request('job.cancel', { jobId }),
+  listJobs: () => t().request('jobs.list', {}),
+  on: <E extends EventName>(event: E, listener: (payload: EventMap[E]) => void) => t().subscribe(event, listener),
+} as const;

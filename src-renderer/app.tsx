@@ -1,0 +1,113 @@
+// The window: header with the engine's status and the theme, the steps and the saved recipes and
+// recent jobs on the side, the wizard in the middle.
+import { useEffect } from 'react';
+import { api } from './api/api.js';
+import { formatDuration } from '../src-shared/util/format.js';
+import { useAppStore } from './stores/app-store.js';
+import { useJobsStore } from './stores/jobs-store.js';
+import { useRecipeStore } from './stores/recipe-store.js';
+import { StepNav, Wizard } from './wizard/wizard.js';
+import { SavedRecipes } from './components/saved-recipes.js';
+import type { Theme } from '../src-shared/api/contract.js';
+
+function StatusChips() {
+  const status = useAppStore((s) => s.status);
+  if (!status) return <span className="chip">Checking…</span>;
+  const chip = (name: string, ok: boolean, title: string) => (
+    <span className={`chip ${ok ? 'ok' : 'bad'}`} title={title}>
+      <span aria-hidden="true">{ok ? '●' : '○'}</span> {name}
+      <span className="sr-only">{ok ? ' available' : ' unavailable'}</span>
+    </span>
+  );
+  return (
+    <div className="chips" aria-label="What this machine offers">
+      {chip('Docker', status.docker.ok, status.docker.ok ? status.docker.message : `${status.docker.message}. ${status.docker.hint ?? ''}`)}
+      {chip('qemu', status.qemu.ok, status.qemu.message)}
+      {chip('UEFI', status.uefiFirmware.ok, status.uefiFirmware.message)}
+    </div>
+  );
+}
+
+function ThemePicker() {
+  const settings = useAppStore((s) => s.settings);
+  const set = useAppStore((s) => s.set);
+  return (
+    <label className="theme-picker">
+      Theme
+      <select
+        value={settings?.theme ?? 'system'}
+        onChange={async (e) => set({ settings: await api.setSettings({ theme: e.target.value as Theme }) })}
+      >
+        <option value="system">System</option>
+        <option value="light">Light</option>
+        <option value="dark">Dark</option>
+      </select>
+    </label>
+  );
+}
+
+function RecentJobs() {
+  const summaries = useJobsStore((s) => s.summaries);
+  const set = useAppStore((s) => s.set);
+  if (summaries.length === 0) return null;
+  return (
+    <section className="side-section" aria-labelledby="recent-title">
+      <h2 id="recent-title">Recent</h2>
+      <ul className="recent">
+        {summaries.slice(0, 8).map((j) => (
+          <li key={j.jobId}>
+            <button
+              type="button"
+              className="link"
+              onClick={() => set(j.kind === 'flash' ? { flashJobId: j.jobId, step: 'flash' } : j.kind === 'build' ? { buildJobId: j.jobId, step: 'build' } : { bootJobId: j.jobId, step: 'build' })}
+            >
+              {j.title}
+            </button>
+            <span className={`badge ${j.state}`}>{j.state}</span>
+            {j.result?.seconds !== undefined && <span className="muted"> {formatDuration(j.result.seconds)}</span>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function App() {
+  const theme = useAppStore((s) => s.settings?.theme ?? 'system');
+  const toast = useAppStore((s) => s.toast);
+  const name = useRecipeStore((s) => s.draft.name);
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        Skip to the current step
+      </a>
+      <header className="app-header">
+        <h1>
+          Kairos Factory <span className="muted">· {name || 'new recipe'}</span>
+        </h1>
+        <StatusChips />
+        <ThemePicker />
+      </header>
+      <div className="app-body">
+        <aside className="sidebar">
+          <StepNav />
+          <SavedRecipes />
+          <RecentJobs />
+        </aside>
+        <main id="main" tabIndex={-1}>
+          {toast && (
+            <div className="toast" role="status">
+              {toast}
+            </div>
+          )}
+          <Wizard />
+        </main>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+// The recipe being edited: a plain draft object, validated with the shared schema on every change.
+import { create } from 'zustand';
+import { validateRecipe, type RecipeIssue } from '../../src-shared/recipe/parse-recipe.js';
+import type { Recipe, RecipeInput } from '../../src-shared/recipe/recipe-schema.js';
+
+export type Draft = RecipeInput;
+
+export const DEFAULT_CLOUD_CONFIG = `#cloud-config
+users:
+  - name: kairos
+    passwd: kairos
+    groups: [admin]
+`;
+
+export function defaultDraft(): Draft {
+  return {
+    name: 'my-kairos',
+    version: 'v0.1.0',
+    source: { kind: 'image', baseImage: 'ubuntu:24.04' },
+    kairosify: { method: 'kairos-init', framework: 'quay.io/kairos/framework:v2.18.3', kairosInitVersion: 'v0.17.3', kairosInitImage: 'quay.io/kairos/kairos-init' },
+    variant: 'core',
+    model: 'generic',
+    arch: 'amd64',
+    provider: { name: 'none', version: '' },
+    fips: false,
+    trustedBoot: { enabled: false },
+    cloudConfig: DEFAULT_CLOUD_CONFIG,
+    artifacts: ['iso'],
+    output: 'build',
+  };
+}
+
+interface RecipeState {
+  readonly draft: Draft;
+  readonly issues: ReadonlyArray<RecipeIssue>;
+  /** The validated recipe when the draft is valid. */
+  readonly recipe: Recipe | undefined;
+  /** Replaces part of the draft (top-level keys). */
+  readonly patch: (change: Partial<Draft>) => void;
+  readonly replace: (draft: Draft) => void;
+}
+
+function check(draft: Draft): Pick<RecipeState, 'issues' | 'recipe'> {
+  const result = validateRecipe(draft);
+  return result.ok ? { issues: [], recipe: result.recipe } : { issues: result.issues.map((i) => i.base), recipe: undefined };
+}
+
+export const useRecipeStore = create<RecipeState>((set, get) => {
+  const initial = defaultDraft();
+  return {
+    draft: initial,
+    ...check(initial),
+    patch: (change) => {
+      const draft = { ...get().draft, ...change };
+      set({ draft, ...check(draft) });
+    },
+    replace: (draft) => set({ draft, ...check(draft) }),
+  };
+});
+
+/** The first issue of a field path (exact, or inside it), for the message under a control. */
+export function issueAt(issues: ReadonlyArray<RecipeIssue>, path: string): string | undefined {
+  return issues.find((i) => i.path === path || i.path.startsWith(`${path}.`))?.message;
+}

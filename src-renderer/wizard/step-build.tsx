@@ -1,0 +1,81 @@
+// Step 7: the build as it happens (phases, progress, log, cancel), then its artifacts with
+// "Test in VM" and "Flash".
+import { useState } from 'react';
+import type { ArtifactInfo } from '../../src-shared/jobs/job-events.js';
+import { formatBytes, formatDuration } from '../../src-shared/util/format.js';
+import { api } from '../api/api.js';
+import { ErrorBox, toErrorData } from '../components/error-box.js';
+import { JobPanel } from '../components/job-panel.js';
+import { useAppStore } from '../stores/app-store.js';
+import { useJobsStore } from '../stores/jobs-store.js';
+
+export function StepBuild() {
+  const jobId = useAppStore((s) => s.buildJobId);
+  const bootJobId = useAppStore((s) => s.bootJobId);
+  const status = useAppStore((s) => s.status);
+  const setApp = useAppStore((s) => s.set);
+  const job = useJobsStore((s) => (jobId ? s.jobs[jobId] : undefined));
+  const [error, setError] = useState<ReturnType<typeof toErrorData> | undefined>();
+
+  if (!jobId) {
+    return (
+      <section aria-labelledby="step-title">
+        <h2 id="step-title">Build</h2>
+        <p className="lead">No build yet: review the recipe and press Build.</p>
+      </section>
+    );
+  }
+
+  const bootTest = async (artifact: ArtifactInfo, firmware: 'bios' | 'uefi'): Promise<void> => {
+    setError(undefined);
+    try {
+      const { jobId: id } = await api.startBootTest(artifact.path, firmware);
+      setApp({ bootJobId: id });
+    } catch (e) {
+      setError(toErrorData(e));
+    }
+  };
+
+  return (
+    <section aria-labelledby="step-title">
+      <h2 id="step-title">Build</h2>
+      <JobPanel jobId={jobId} title="Build" />
+      {job?.state === 'done' && job.result && (
+        <div className="result" data-testid="build-result">
+          <h3>Built in {formatDuration(job.result.seconds)}</h3>
+          {job.result.image && (
+            <p>
+              Image <code>{job.result.image}</code>
+            </p>
+          )}
+          <ul className="artifacts">
+            {(job.result.artifacts ?? []).map((a) => (
+              <li key={a.path}>
+                <div>
+                  <strong>{a.kind.toUpperCase()}</strong> <code data-testid="artifact-path">{a.path}</code> ({formatBytes(a.size)})
+                  <div className="sha">
+                    SHA-256 <code>{a.sha256}</code>
+                  </div>
+                </div>
+                <div className="actions">
+                  <button type="button" className="secondary" disabled={!status?.qemu.ok} onClick={() => void bootTest(a, 'bios')}>
+                    Test in VM (BIOS)
+                  </button>
+                  <button type="button" className="secondary" disabled={!status?.qemu.ok || !status.uefiFirmware.ok} onClick={() => void bootTest(a, 'uefi')}>
+                    Test in VM (UEFI)
+                  </button>
+                  <button type="button" className="primary" onClick={() => setApp({ flashImage: a.path, step: 'flash' })}>
+                    Flash…
+                  </button>
+                </div>
+              </li>
+            ))}
+          </ul>
+          {!status?.qemu.ok && status?.qemu.hint && <p className="hint">{status.qemu.hint}</p>}
+        </div>
+      )}
+      <ErrorBox error={error} />
+      {bootJobId && <JobPanel jobId={bootJobId} title="Test in VM" />}
+    </section>
+  );
+}

@@ -1,0 +1,79 @@
+// Step 4: the cloud-config: a form for the usual fields, and the full YAML to edit, both checked.
+import { Suspense, lazy, useEffect, useMemo } from 'react';
+import { readCloudConfigForm, validateCloudConfig, writeCloudConfigForm, type CloudConfigForm } from '../../src-shared/cloud-config/cloud-config.js';
+import { Field } from '../components/field.js';
+import { useAppStore } from '../stores/app-store.js';
+import { useRecipeStore } from '../stores/recipe-store.js';
+
+// CodeMirror is big: it loads when this step is first shown, not with the app.
+const YamlEditor = lazy(() => import('../components/yaml-editor.js').then((m) => ({ default: m.YamlEditor })));
+
+export function StepCloudConfig() {
+  const text = useRecipeStore((s) => s.draft.cloudConfig ?? '');
+  const patch = useRecipeStore((s) => s.patch);
+  const setBlockers = useAppStore((s) => s.setBlockers);
+  const form = useMemo(() => readCloudConfigForm(text), [text]);
+  const issues = useMemo(() => validateCloudConfig(text), [text]);
+  const errors = issues.filter((i) => i.severity === 'error');
+
+  useEffect(() => {
+    setBlockers('cloud-config', errors.map((e) => e.message));
+  }, [errors, setBlockers]);
+
+  const update = (change: Partial<CloudConfigForm>): void => patch({ cloudConfig: writeCloudConfigForm(text, { ...form, ...change }) });
+
+  return (
+    <section aria-labelledby="step-title">
+      <h2 id="step-title">Cloud-config</h2>
+      <p className="lead">How each machine sets itself up on first boot. It is embedded in the media as /config.yaml.</p>
+      <div className="row">
+        <Field label="User name">
+          {(p) => <input {...p} value={form.userName} autoComplete="off" onChange={(e) => update({ userName: e.target.value })} />}
+        </Field>
+        <Field label="Password" hint="Stored in the cloud-config as written">
+          {(p) => <input {...p} type="password" value={form.password} autoComplete="new-password" onChange={(e) => update({ password: e.target.value })} />}
+        </Field>
+        <Field label="Hostname" hint="Empty: Kairos picks one">
+          {(p) => <input {...p} value={form.hostname} autoComplete="off" onChange={(e) => update({ hostname: e.target.value })} />}
+        </Field>
+      </div>
+      <Field label="SSH keys" hint="One per line: a public key, or github:USER / gitlab:USER to fetch theirs">
+        {(p) => (
+          <textarea
+            {...p}
+            className="code"
+            rows={3}
+            spellCheck={false}
+            value={form.sshKeys.join('\n')}
+            onChange={(e) => update({ sshKeys: e.target.value.split('\n').map((l) => l.trim()).filter(Boolean) })}
+          />
+        )}
+      </Field>
+      <div className="row">
+        <label className="check">
+          <input type="checkbox" checked={form.installAuto} onChange={(e) => update({ installAuto: e.target.checked })} />
+          Install automatically on boot (wipes the target disk)
+        </label>
+        {form.installAuto && (
+          <Field label="Install to" hint={'"auto" picks the biggest disk'}>
+            {(p) => <input {...p} value={form.installDevice} onChange={(e) => update({ installDevice: e.target.value })} />}
+          </Field>
+        )}
+      </div>
+      <h3 id="yaml-title">The cloud-config</h3>
+      <Suspense fallback={<textarea className="code" rows={12} value={text} readOnly aria-labelledby="yaml-title" />}>
+        <YamlEditor value={text} onChange={(value) => patch({ cloudConfig: value })} labelledBy="yaml-title" />
+      </Suspense>
+      {issues.length > 0 && (
+        <ul className="issues" aria-label="Cloud-config problems">
+          {issues.map((i, n) => (
+            <li key={n} className={i.severity}>
+              <strong>{i.severity === 'error' ? 'Error' : 'Warning'}</strong>
+              {i.line !== undefined ? ` (line ${i.line})` : ''}: {i.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

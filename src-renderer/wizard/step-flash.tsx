@@ -1,0 +1,127 @@
+// Step 8: write an image to a USB stick or SD card, safely, and verify it.
+import { useCallback, useEffect, useState } from 'react';
+import type { DriveList } from '../../src-shared/api/contract.js';
+import { confirmationWord, visibleDrives } from '../../src-shared/drives/drive-constraints.js';
+import { formatBytes } from '../../src-shared/util/format.js';
+import { api } from '../api/api.js';
+import { ErrorBox, toErrorData } from '../components/error-box.js';
+import { JobPanel } from '../components/job-panel.js';
+import { PathInput } from '../components/path-input.js';
+import { useAppStore } from '../stores/app-store.js';
+
+export function StepFlash() {
+  const image = useAppStore((s) => s.flashImage);
+  const flashJobId = useAppStore((s) => s.flashJobId);
+  const settings = useAppStore((s) => s.settings);
+  const setApp = useAppStore((s) => s.set);
+  const [list, setList] = useState<DriveList | undefined>();
+  const [target, setTarget] = useState<string | undefined>();
+  const [showHidden, setShowHidden] = useState(false);
+  const [typed, setTyped] = useState('');
+  const [verify, setVerify] = useState(settings?.verifyAfterFlash ?? true);
+  const [error, setError] = useState<ReturnType<typeof toErrorData> | undefined>();
+
+  const refresh = useCallback(async () => {
+    try {
+      setList(await api.listDrives(image || undefined));
+    } catch (e) {
+      setError(toErrorData(e));
+    }
+  }, [image]);
+
+  useEffect(() => {
+    void refresh();
+    return api.on('drives.changed', () => void refresh());
+  }, [refresh]);
+
+  const statuses = list ? visibleDrives(list.drives, showHidden) : [];
+  const chosen = statuses.find((s) => s.drive.device === target);
+  const needsWord = chosen?.needsTypedConfirmation ? confirmationWord(chosen.drive) : undefined;
+  const ready = Boolean(image && chosen?.selectable && (!needsWord || typed === needsWord));
+
+  const flash = async (): Promise<void> => {
+    if (!chosen) return;
+    setError(undefined);
+    try {
+      const { jobId } = await api.startFlash({
+        image,
+        targets: [chosen.drive.device],
+        verify,
+        confirmations: needsWord ? { [chosen.drive.device]: typed } : {},
+      });
+      setApp({ flashJobId: jobId });
+    } catch (e) {
+      setError(toErrorData(e));
+    }
+  };
+
+  return (
+    <section aria-labelledby="step-title">
+      <h2 id="step-title">Flash</h2>
+      <p className="lead">Write an image to a USB stick or SD card. The app checks the drive first and reads everything back after.</p>
+      <PathInput
+        label="Image"
+        kind="file"
+        extensions={['iso', 'img', 'raw', 'xz', 'gz', 'zst', 'zip', 'bz2']}
+        value={image}
+        onChange={(flashImage) => setApp({ flashImage })}
+        onCommit={() => void refresh()}
+      />
+      <fieldset className="drives">
+        <legend>Target drive {list?.imageSize !== undefined ? `(the image needs ${formatBytes(list.imageSize)})` : ''}</legend>
+        {statuses.length === 0 && <p>No removable drive found. Plug in a USB stick or an SD card: the list updates by itself.</p>}
+        {statuses.map((s) => (
+          <label key={s.drive.device} className={`drive${s.selectable ? '' : ' disabled'}${target === s.drive.device ? ' selected' : ''}`}>
+            <input type="radio" name="drive" value={s.drive.device} disabled={!s.selectable} checked={target === s.drive.device} onChange={() => setTarget(s.drive.device)} />
+            <span className="drive-name">
+              {s.drive.description} <code>{s.drive.device}</code>
+            </span>
+            <span className="drive-size">{formatBytes(s.drive.size)}</span>
+            {s.findings.map((f) => (
+              <span key={f.code} className={`finding ${f.severity}`}>
+                {f.message}
+              </span>
+            ))}
+          </label>
+        ))}
+        <div className="actions">
+          <label className="check">
+            <input type="checkbox" checked={showHidden} onChange={(e) => setShowHidden(e.target.checked)} />
+            Show system drives
+          </label>
+          <label className="check">
+            <input
+              type="checkbox"
+              checked={settings?.showVirtualTargets ?? false}
+              onChange={async (e) => {
+                setApp({ settings: await api.setSettings({ showVirtualTargets: e.target.checked }) });
+                void refresh();
+              }}
+            />
+            Show loop devices
+          </label>
+          <button type="button" className="secondary" onClick={() => void refresh()}>
+            Refresh
+          </button>
+        </div>
+      </fieldset>
+      {needsWord && (
+        <label className="field">
+          Type <code>{needsWord}</code> to confirm you want to overwrite this system drive
+          <input value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" />
+        </label>
+      )}
+      <label className="check">
+        <input type="checkbox" checked={verify} onChange={(e) => setVerify(e.target.checked)} />
+        Verify by reading the drive back
+      </label>
+      <div className="actions">
+        <button type="button" className="primary" disabled={!ready} onClick={() => void flash()}>
+          Flash
+        </button>
+      </div>
+      <ErrorBox error={error} />
+      {flashJobId && <JobPanel jobId={flashJobId} title="Flash" />}
+    </section>
+  );
+}

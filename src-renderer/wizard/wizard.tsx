@@ -1,0 +1,109 @@
+// The wizard frame: the step list (a real nav, keyboard friendly), the current step, and
+// Back/Next, with Next disabled until the step is valid.
+import type { ReactElement } from 'react';
+import { useRef, useEffect } from 'react';
+import { useAppStore } from '../stores/app-store.js';
+import { useRecipeStore } from '../stores/recipe-store.js';
+import { STEPS, reachable, stepIssues, stepValid, type StepId } from './steps.js';
+import { StepArtifacts } from './step-artifacts.js';
+import { StepBuild } from './step-build.js';
+import { StepCloudConfig } from './step-cloud-config.js';
+import { StepFlash } from './step-flash.js';
+import { StepReview } from './step-review.js';
+import { StepSource } from './step-source.js';
+import { StepSystem } from './step-system.js';
+import { StepTrustedBoot } from './step-trusted-boot.js';
+
+const VIEWS: Record<StepId, () => ReactElement> = {
+  source: StepSource,
+  system: StepSystem,
+  'trusted-boot': StepTrustedBoot,
+  'cloud-config': StepCloudConfig,
+  artifacts: StepArtifacts,
+  review: StepReview,
+  build: StepBuild,
+  flash: StepFlash,
+};
+
+export function StepNav() {
+  const step = useAppStore((s) => s.step);
+  const blockers = useAppStore((s) => s.blockers);
+  const set = useAppStore((s) => s.set);
+  const issues = useRecipeStore((s) => s.issues);
+  return (
+    <nav aria-label="Wizard steps">
+      <ol className="step-nav">
+        {STEPS.map((s, i) => {
+          const valid = stepValid(issues, s, blockers);
+          const open = reachable(issues, i, blockers);
+          return (
+            <li key={s.id}>
+              <button
+                type="button"
+                aria-current={s.id === step ? 'step' : undefined}
+                disabled={!open}
+                className={`${valid || i >= 5 ? '' : 'has-issues'}`}
+                onClick={() => set({ step: s.id })}
+              >
+                <span className="step-number" aria-hidden="true">
+                  {i + 1}
+                </span>
+                {s.title}
+                {!valid && i < 5 && <span className="sr-only"> (needs attention)</span>}
+              </button>
+            </li>
+          );
+        })}
+      </ol>
+    </nav>
+  );
+}
+
+export function Wizard() {
+  const step = useAppStore((s) => s.step);
+  const blockers = useAppStore((s) => s.blockers);
+  const set = useAppStore((s) => s.set);
+  const issues = useRecipeStore((s) => s.issues);
+  const index = STEPS.findIndex((s) => s.id === step);
+  const info = STEPS[index]!;
+  const View = VIEWS[step];
+  const valid = stepValid(issues, info, blockers);
+  const problems = [...stepIssues(issues, info).map((i) => i.message), ...(blockers[step] ?? [])];
+  const heading = useRef<HTMLDivElement>(null);
+  const first = useRef(true);
+
+  // Moving to a step moves focus to its title, so keyboard and screen-reader users follow along.
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const title = heading.current?.querySelector('h2');
+    if (title) {
+      title.tabIndex = -1;
+      title.focus();
+    }
+  }, [step]);
+
+  const editing = index < STEPS.findIndex((s) => s.id === 'review');
+  return (
+    <div className="wizard">
+      <div ref={heading} className="step-body">
+        <View />
+      </div>
+      {editing && (
+        <div className="wizard-footer">
+          <button type="button" className="secondary" disabled={index === 0} onClick={() => set({ step: STEPS[index - 1]!.id })}>
+            Back
+          </button>
+          <span className="footer-status" role="status" aria-live="polite">
+            {valid ? '' : `${problems.length} problem${problems.length === 1 ? '' : 's'} to fix on this step`}
+          </span>
+          <button type="button" className="primary" disabled={!valid} data-testid="next" onClick={() => set({ step: STEPS[index + 1]!.id })}>
+            Next
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+// The drive safety rules, as pure functions: the UI uses them to show and the engine to enforce.
+// Etcher's rules (locked, system, source on target, too small, large) plus rpi-imager's "type the
+// name to pick a system drive", and internal SD readers counted as removable.
+import { formatBytes } from '../util/format.js';
+import type { ConstraintFinding, Drive, DriveStatus } from './drive-types.js';
+
+/** Above this a drive is probably not a USB stick or SD card: warn (Etcher's 128 GB). */
+export const LARGE_DRIVE_BYTES = 128e9;
+
+export interface ImageFacts {
+  /** Bytes the image needs on the target (uncompressed). Undefined when not known yet. */
+  readonly size?: number;
+  /** Absolute path of the image file, to refuse the drive it lives on. */
+  readonly path?: string;
+}
+
+/** An internal SD card reader: drivelist calls it a system drive, but it holds cards. */
+export function isSdReader(drive: Drive): boolean {
+  return drive.kind === 'sd' || /mmcblk|sd\/mmc|sdxc|sdhc|card reader/i.test(`${drive.device} ${drive.description} ${drive.busType ?? ''}`);
+}
+
+/** A system drive in the sense that matters: not removable media, not a loop device or file. */
+export function isSystemDrive(drive: Drive): boolean {
+  if (drive.kind === 'loop' || drive.kind === 'file') return false;
+  if (isSdReader(drive)) return false;
+  return drive.system;
+}
+
+export function sourceIsOnDrive(drive: Drive, imagePath: string | undefined): boolean {
+  if (!imagePath) return false;
+  return drive.mountpoints.some((mount) => {
+    const m = mount.endsWith('/') || mount.endsWith('\\') ? mount : `${mount}${mount.includes('\\') ? '\\' : '/'}`;
+    return imagePath.startsWith(m) || imagePath === mount;
+  });
+}
+
+export function driveFindings(drive: Drive, image: ImageFacts): ConstraintFinding[] {
+  const findings: ConstraintFinding[] = [];
+  if (drive.readOnly) {
+    findings.push({ code: 'read-only', severity: 'error', message: 'The drive is write-protected (check the lock switch on SD cards)' });
+  }
+  if (image.size !== undefined && drive.kind !== 'file' && drive.size < image.size) {
+    findings.push({ code: 'too-small', severity: 'error', message: `Too small: ${formatBytes(drive.size)}, the image needs ${formatBytes(image.size)}` });
+  }
+  if (sourceIsOnDrive(drive, image.path)) {
+    findings.push({ code: 'contains-source', severity: 'error', message: 'The image file is on this drive' });
+  }
+  if (isSystemDrive(drive)) {
+    findings.push({ code: 'system-drive', severity: 'warning', message: 'This looks like a system drive: writing it can make this computer unbootable' });
+  }
+  if (drive.size > LARGE_DRIVE_BYTES && drive.kind !== 'file') {
+    findings.push({ code: 'large-drive', severity: 'warning', message: `A large drive (${formatBytes(drive.size)}): make sure it is the one you mean` });
+  }
+  if (drive.mountpoints.length > 0 && drive.kind !== 'file') {
+    findings.push({ code: 'mounted', severity: 'warning', message: `In use (${drive.mountpoints.join(', ')}): it will be unmounted first` });
+  }
+  return findings;
+}
+
+export function driveStatus(drive: Drive, image: ImageFacts): DriveStatus {
+  const findings = driveFindings(drive, image);
+  const system = isSystemDrive(drive);
+  return {
+    drive,
+    findings,
+    selectable: !findings.some((f) => f.severity === 'error'),
+    hidden: system,
+    needsTypedConfirmation: system,
+  };
+}
+
+/** What the user must type to pick a system drive: its device name without /dev/. */
+export function confirmationWord(drive: Drive): string {
+  return drive.device.replace(/^\/dev\//, '').replace(/^\\\\\.\\/, '');
+}
+
+/** Drives to show: system drives only when asked, sorted removable first then by name. */
+export function visibleDrives(statuses: ReadonlyArray<DriveStatus>, showHidden: boolean): DriveStatus[] {
+  return statuses
+    .filter((s) => showHidden || !s.hidden)
+    .slice()
+    .sort((a, b) => Number(b.drive.removable) - Number(a.drive.removable) || a.drive.device.localeCompare(b.drive.device));
+}
