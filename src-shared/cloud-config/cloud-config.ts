@@ -117,6 +117,10 @@ export function validateCloudConfig(text: string): CloudConfigIssue[] {
   if (!headerOf(text)) {
     issues.push({ severity: 'error', line: 1, message: 'The first line must be #cloud-config (or #kairos-config, #node-config)' });
   }
+  // Pasted text often carries non-breaking spaces, which YAML does not count as indentation.
+  text.split('\n').forEach((line, i) => {
+    if (line.includes('\u00a0')) issues.push({ severity: 'error', line: i + 1, message: 'This line has a non-breaking space (from a copy-paste?); YAML needs plain spaces' });
+  });
   const { doc, lines } = parse(text);
   for (const e of doc.errors) issues.push({ severity: 'error', line: lines.linePos(e.pos[0]).line, message: `YAML: ${e.message.split('\n')[0]}` });
   if (doc.errors.length > 0) return issues;

@@ -1,0 +1,59 @@
+// Shared steps of the browser tests.
+import { AxeBuilder } from '@axe-core/playwright';
+import { expect, type Page, type TestInfo } from '@playwright/test';
+import { execSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+
+export const SHOTS = 'test-results/screenshots';
+
+export async function openApp(page: Page): Promise<void> {
+  await page.goto(process.env.KF_E2E_LOGIN!);
+  await expect(page.getByRole('heading', { name: 'Source', level: 2 })).toBeVisible();
+  // The status chips are filled once the engine answered.
+  await expect(page.getByLabel('What this machine offers')).toBeVisible();
+}
+
+/** Axe on the current page: no serious or critical violation. */
+export async function expectAccessible(page: Page, where: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  expect(report, `accessibility of ${where}`).toEqual([]);
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: `${SHOTS}/${name}.png` });
+}
+
+export async function next(page: Page): Promise<void> {
+  await page.getByTestId('next').click();
+}
+
+/** Why a test needing Docker cannot run here, or undefined. In CI (KF_REQUIRE_INTEGRATION=1) it must. */
+export async function dockerMissing(page: Page): Promise<string | undefined> {
+  const res = await page.request.post(`${process.env.KF_E2E_ORIGIN}/api/request/engine.status`, {
+    data: {},
+    headers: { Authorization: `Bearer ${process.env.KF_E2E_TOKEN}` },
+  });
+  const body = (await res.json()) as { ok: boolean; value?: { docker: { ok: boolean; message: string } } };
+  if (body.value?.docker.ok) return undefined;
+  const reason = `Docker unavailable: ${body.value?.docker.message ?? 'no answer'}`;
+  if (process.env.KF_REQUIRE_INTEGRATION === '1') throw new Error(reason);
+  console.warn(`[e2e] skipped: ${reason}`);
+  return reason;
+}
+
+export function containerIds(): string[] {
+  try {
+    return execSync('docker ps -aq --no-trunc', { encoding: 'utf8' }).split('\n').filter(Boolean).sort();
+  } catch {
+    return [];
+  }
+}
+
+export function isRoot(): boolean {
+  return process.getuid?.() === 0;
+}
+
+export type { TestInfo };
