@@ -33,8 +33,11 @@ export function defaultSettings(): Settings {
   };
 }
 
+/** Numbers the temp files: two writes of one file at once must not share (and rename away) one. */
+let tempCounter = 0;
+
 async function writeAtomic(path: string, content: string, mode = 0o644): Promise<void> {
-  const temp = `${path}.${process.pid}.tmp`;
+  const temp = `${path}.${process.pid}.${tempCounter++}.tmp`;
   await writeFile(temp, content, { mode });
   await rename(temp, path);
 }
@@ -42,6 +45,8 @@ async function writeAtomic(path: string, content: string, mode = 0o644): Promise
 export class AppStore {
   /** History writes one after the other: two jobs ending at once must not lose one. */
   private historyQueue: Promise<void> = Promise.resolve();
+  /** Settings changes likewise: each applies on top of the one before. */
+  private settingsQueue: Promise<unknown> = Promise.resolve();
 
   constructor(readonly dir: string) {}
 
@@ -58,11 +63,16 @@ export class AppStore {
     }
   }
 
-  async updateSettings(change: Partial<Settings>): Promise<Settings> {
-    const next = { ...(await this.settings()), ...change };
-    await mkdir(this.dir, { recursive: true });
-    await writeAtomic(this.path('settings.json'), `${JSON.stringify(next, null, 2)}\n`);
-    return next;
+  updateSettings(change: Partial<Settings>): Promise<Settings> {
+    const write = async (): Promise<Settings> => {
+      const next = { ...(await this.settings()), ...change };
+      await mkdir(this.dir, { recursive: true });
+      await writeAtomic(this.path('settings.json'), `${JSON.stringify(next, null, 2)}\n`);
+      return next;
+    };
+    const result = this.settingsQueue.then(write, write);
+    this.settingsQueue = result;
+    return result;
   }
 
   async listRecipes(): Promise<SavedRecipe[]> {

@@ -21,9 +21,9 @@ export class JobManager {
   ) {}
 
   start(kind: JobKind, title: string, work: (ctx: JobContext) => Promise<JobResult>, recipeName?: string): string {
-    let summary: JobSummary | undefined;
     const job = startJob(kind, work, (event) => {
       this.events.job(event);
+      const summary = this.running.get(event.jobId)?.summary;
       if (summary && (event.kind === 'done' || event.kind === 'error')) {
         const ended: JobSummary = {
           ...summary,
@@ -36,7 +36,7 @@ export class JobManager {
         void this.store.recordJob(ended);
       }
     });
-    summary = { jobId: job.id, kind, title, ...(recipeName ? { recipeName } : {}), startedAt: new Date().toISOString(), state: 'running' };
+    const summary: JobSummary = { jobId: job.id, kind, title, ...(recipeName ? { recipeName } : {}), startedAt: new Date().toISOString(), state: 'running' };
     this.running.set(job.id, { job, summary });
     this.events.summary(summary);
     void this.store.recordJob(summary);

@@ -21,9 +21,9 @@ const FAILURE: ReadonlyArray<readonly [RegExp, string]> = [
   [/No bootable device|Boot failed: could not read the boot disk|No bootable option or device was found/, 'firmware found nothing to boot'],
 ];
 
-// eslint-disable-next-line no-control-regex
 // CSI sequences (parameter bytes 0x30-0x3f include the ?, = and > of firmware consoles), charset
 // selections, and the short ESC commands.
+// eslint-disable-next-line no-control-regex
 const ESCAPES = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][A-Za-z0-9]|\x1b[=>c78]/g;
 
 export function cleanConsoleText(text: string): string {

@@ -1,5 +1,6 @@
 // An image is used from the local engine when present, pulled otherwise, with progress; a name
 // that cannot be found gets an error that says what to do.
+import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { AppError } from '../../src-shared/errors/app-error.js';
 import type { Stage } from '../../src-shared/jobs/job-events.js';
@@ -28,7 +29,7 @@ export async function ensureImage(docker: Docker, ref: string, ctx: JobContext, 
   const meter = ctx.meter(stage, `pull ${ref}`, 'bytes');
   try {
     const stream = (await docker.pull(ref, { abortSignal: ctx.signal })) as NodeJS.ReadableStream;
-    for await (const msg of jsonLines<RawBuildMessage>(stream as unknown as import('node:stream').Readable)) {
+    for await (const msg of jsonLines<RawBuildMessage>(stream as unknown as Readable)) {
       if (msg.error || msg.errorDetail?.message) throw new Error(msg.errorDetail?.message ?? msg.error);
       if (msg.id && msg.progressDetail?.total) {
         layers.set(msg.id, { current: msg.progressDetail.current ?? 0, total: msg.progressDetail.total });

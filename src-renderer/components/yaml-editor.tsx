@@ -1,5 +1,6 @@
-// The YAML editor (CodeMirror 6), in its own chunk. Keyboard-first: Tab indents only after
-// Escape is not pressed, so the editor never traps focus (Esc then Tab leaves it).
+// The YAML editor (CodeMirror 6), in its own chunk. It lives in a shadow root: there CodeMirror
+// styles itself with constructed style sheets instead of <style> elements, which the app's
+// Content-Security-Policy (style-src 'self') would block. Tab indents; Esc then Tab leaves.
 import { useEffect, useRef } from 'react';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { yaml } from '@codemirror/lang-yaml';
@@ -7,16 +8,31 @@ import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighti
 import { EditorState } from '@codemirror/state';
 import { EditorView, drawSelection, highlightActiveLine, keymap, lineNumbers } from '@codemirror/view';
 
-export function YamlEditor(props: { readonly value: string; readonly onChange: (value: string) => void; readonly labelledBy: string }) {
+// Colours come from the page's custom properties, which inherit into the shadow root.
+const theme = EditorView.theme({
+  '&': { color: 'var(--text)', backgroundColor: 'var(--code-bg)', maxHeight: '360px', fontSize: '13px' },
+  '.cm-scroller': { fontFamily: "ui-monospace, 'DejaVu Sans Mono', Menlo, monospace", overflow: 'auto' },
+  '.cm-content': { caretColor: 'var(--text)' },
+  '.cm-gutters': { backgroundColor: 'var(--code-bg)', color: 'var(--muted)', borderRight: '1px solid var(--border)' },
+  '.cm-activeLine': { backgroundColor: 'transparent' },
+  '&.cm-focused': { outline: '3px solid var(--focus)' },
+  '&.cm-focused .cm-cursor': { borderLeftColor: 'var(--text)' },
+});
+
+export function YamlEditor(props: { readonly value: string; readonly onChange: (value: string) => void; readonly label: string }) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | undefined>(undefined);
   const onChange = useRef(props.onChange);
-  onChange.current = props.onChange;
+  useEffect(() => {
+    onChange.current = props.onChange;
+  }, [props.onChange]);
 
   useEffect(() => {
     if (!host.current) return;
+    const shadow = host.current.shadowRoot ?? host.current.attachShadow({ mode: 'open' });
     const editor = new EditorView({
-      parent: host.current,
+      parent: shadow,
+      root: shadow,
       state: EditorState.create({
         doc: props.value,
         extensions: [
@@ -27,9 +43,10 @@ export function YamlEditor(props: { readonly value: string; readonly onChange: (
           bracketMatching(),
           highlightActiveLine(),
           syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+          theme,
           yaml(),
           keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
-          EditorView.contentAttributes.of({ 'aria-labelledby': props.labelledBy, 'aria-multiline': 'true' }),
+          EditorView.contentAttributes.of({ 'aria-label': props.label, 'aria-multiline': 'true' }),
           EditorView.updateListener.of((update) => {
             if (update.docChanged) onChange.current(update.state.doc.toString());
           }),

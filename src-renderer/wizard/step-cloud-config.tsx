@@ -62,7 +62,7 @@ export function StepCloudConfig() {
       </div>
       <h3 id="yaml-title">The cloud-config</h3>
       <Suspense fallback={<textarea className="code" rows={12} value={text} readOnly aria-labelledby="yaml-title" />}>
-        <YamlEditor value={text} onChange={(value) => patch({ cloudConfig: value })} labelledBy="yaml-title" />
+        <YamlEditor value={text} onChange={(value) => patch({ cloudConfig: value })} label="Cloud-config YAML" />
       </Suspense>
       {issues.length > 0 && (
         <ul className="issues" aria-label="Cloud-config problems">

@@ -21,18 +21,14 @@ export function StepFlash() {
   const [verify, setVerify] = useState(settings?.verifyAfterFlash ?? true);
   const [error, setError] = useState<ReturnType<typeof toErrorData> | undefined>();
 
-  const refresh = useCallback(async () => {
-    try {
-      setList(await api.listDrives(image || undefined));
-    } catch (e) {
-      setError(toErrorData(e));
-    }
+  const refresh = useCallback(() => {
+    api.listDrives(image || undefined).then(setList, (e: unknown) => setError(toErrorData(e)));
   }, [image]);
 
   useEffect(() => {
-    void refresh();
-    return api.on('drives.changed', () => void refresh());
-  }, [refresh]);
+    api.listDrives(image || undefined).then(setList, (e: unknown) => setError(toErrorData(e)));
+    return api.on('drives.changed', refresh);
+  }, [image, refresh]);
 
   const statuses = list ? visibleDrives(list.drives, showHidden) : [];
   const chosen = statuses.find((s) => s.drive.device === target);
@@ -65,7 +61,7 @@ export function StepFlash() {
         extensions={['iso', 'img', 'raw', 'xz', 'gz', 'zst', 'zip', 'bz2']}
         value={image}
         onChange={(flashImage) => setApp({ flashImage })}
-        onCommit={() => void refresh()}
+        onCommit={() => refresh()}
       />
       <fieldset className="drives">
         <legend>Target drive {list?.imageSize !== undefined ? `(the image needs ${formatBytes(list.imageSize)})` : ''}</legend>
@@ -95,12 +91,12 @@ export function StepFlash() {
               checked={settings?.showVirtualTargets ?? false}
               onChange={async (e) => {
                 setApp({ settings: await api.setSettings({ showVirtualTargets: e.target.checked }) });
-                void refresh();
+                refresh();
               }}
             />
             Show loop devices
           </label>
-          <button type="button" className="secondary" onClick={() => void refresh()}>
+          <button type="button" className="secondary" onClick={() => refresh()}>
             Refresh
           </button>
         </div>
@@ -117,7 +113,7 @@ export function StepFlash() {
       </label>
       <div className="actions">
         <button type="button" className="primary" disabled={!ready} onClick={() => void flash()}>
-          Flash
+          Flash now
         </button>
       </div>
       <ErrorBox error={error} />

@@ -11,17 +11,18 @@ export function StepReview() {
   const recipe = useRecipeStore((s) => s.recipe);
   const issues = useRecipeStore((s) => s.issues);
   const setApp = useAppStore((s) => s.set);
-  const [dockerfile, setDockerfile] = useState<{ text: string | null; note?: string } | undefined>();
+  // The preview belongs to the recipe it was made for: a newer recipe shows "Generating…".
+  const [preview, setPreview] = useState<{ for: unknown; text: string | null; note?: string } | undefined>();
+  const dockerfile = preview?.for === recipe ? preview : undefined;
   const [error, setError] = useState<ReturnType<typeof toErrorData> | undefined>();
   const [saved, setSaved] = useState<string | undefined>();
 
   useEffect(() => {
     if (!recipe) return;
     let live = true;
-    setDockerfile(undefined);
     api.previewDockerfile(recipe).then(
-      (d) => live && setDockerfile(d),
-      (e: unknown) => live && setDockerfile({ text: null, note: toErrorData(e).message }),
+      (d) => live && setPreview({ for: recipe, ...d }),
+      (e: unknown) => live && setPreview({ for: recipe, text: null, note: toErrorData(e).message }),
     );
     return () => {
       live = false;
@@ -57,7 +58,7 @@ export function StepReview() {
       </p>
       <div className="actions">
         <button type="button" className="primary" onClick={() => void start()}>
-          Build
+          Start build
         </button>
         <button
           type="button"

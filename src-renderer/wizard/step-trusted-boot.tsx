@@ -36,10 +36,12 @@ export function StepTrustedBoot() {
     setBlockers('trusted-boot', check.ok ? [] : ['The keys folder is incomplete']);
   }, [mode, trusted.keysFolder, check, setBlockers]);
 
+  // A folder already in the recipe (a reopened one) is checked when the step opens.
+  const initialFolder = mode === 'folder' ? trusted.keysFolder : undefined;
   useEffect(() => {
-    if (mode === 'folder' && trusted.keysFolder && check?.folder !== trusted.keysFolder) void runCheck(trusted.keysFolder);
+    if (initialFolder) api.checkKeys(initialFolder).then(setCheck, (e: unknown) => setCheckError(toErrorData(e)));
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [mode]);
+  }, []);
 
   return (
     <section aria-labelledby="step-title">

@@ -128,7 +128,10 @@ export function validateCloudConfig(text: string): CloudConfigIssue[] {
   if (data === null || data === undefined) return issues;
   if (!isRecord(data)) return [...issues, { severity: 'error', message: 'The cloud-config must be a mapping (key: value lines)' }];
   const lineOf = (path: ReadonlyArray<string | number>): number | undefined => {
-    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+    // A key's own line: its value may be a block that starts on the next line.
+    const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
+    const pair = isMap(parent) ? parent.items.find((p) => (p.key as { value?: unknown } | null)?.value === path[path.length - 1]) : undefined;
+    const node = (pair?.key ?? doc.getIn(path, true)) as { range?: [number, number, number] } | undefined;
     return node?.range ? lines.linePos(node.range[0]).line : undefined;
   };
   const add = (severity: CloudConfigIssue['severity'], path: ReadonlyArray<string | number>, message: string): void => {

@@ -7,16 +7,16 @@ test('cancel a running build', async ({ page }) => {
   await openApp(page);
   if (await dockerMissing(page)) return;
   const before = containerIds();
-  await page.getByLabel('Name').fill('e2e-cancel');
+  await page.getByLabel('Name', { exact: true }).fill('e2e-cancel');
   // A version never built: the Docker cache stops before the slow initrd step.
   await page.getByLabel('Version').fill(`v0.0.${Date.now() % 1_000_000}`);
-  await page.getByLabel('Distribution').selectOption('debian');
+  await page.getByLabel('Distribution', { exact: true }).selectOption('debian');
   await next(page);
-  await page.getByLabel('From scratch').check();
+  await page.getByRole('radio', { name: /^From scratch/ }).check();
   await page.getByText('Advanced').click();
   await page.getByLabel('Kairos framework').fill('none');
   for (let i = 0; i < 4; i++) await next(page);
-  await page.getByRole('button', { name: 'Build', exact: true }).click();
+  await page.getByRole('button', { name: 'Start build' }).click();
   const panel = page.getByTestId('job-build');
   await expect(panel.getByLabel('Build log')).toContainText('Step 6/8', { timeout: 180_000 });
   await panel.getByRole('button', { name: 'Cancel' }).click();

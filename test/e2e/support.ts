@@ -6,11 +6,24 @@ import { mkdirSync } from 'node:fs';
 
 export const SHOTS = 'test-results/screenshots';
 
+const violations = new WeakMap<Page, string[]>();
+
 export async function openApp(page: Page): Promise<void> {
+  const seen: string[] = [];
+  violations.set(page, seen);
+  page.on('console', (m) => {
+    if (/Content.Security.Policy|Refused to/i.test(m.text())) seen.push(m.text());
+  });
+  page.on('pageerror', (e) => seen.push(`page error: ${e.message}`));
   await page.goto(process.env.KF_E2E_LOGIN!);
   await expect(page.getByRole('heading', { name: 'Source', level: 2 })).toBeVisible();
   // The status chips are filled once the engine answered.
   await expect(page.getByLabel('What this machine offers')).toBeVisible();
+}
+
+/** The page broke no Content-Security-Policy rule and threw no error since openApp. */
+export function expectCleanConsole(page: Page): void {
+  expect(violations.get(page) ?? []).toEqual([]);
 }
 
 /** Axe on the current page: no serious or critical violation. */

@@ -6,9 +6,9 @@ test('a wrong name and version block Next with their messages', async ({ page })
   await openApp(page);
   const nextButton = page.getByTestId('next');
   await expect(nextButton).toBeEnabled();
-  await page.getByLabel('Name').fill('Bad Name!');
+  await page.getByLabel('Name', { exact: true }).fill('Bad Name!');
   await expect(page.getByText('use lowercase letters, digits, ".", "_" or "-" (max 63)')).toBeVisible();
-  await expect(page.getByLabel('Name')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Name', { exact: true })).toHaveAttribute('aria-invalid', 'true');
   await expect(nextButton).toBeDisabled();
   await expect(page.getByRole('status').filter({ hasText: 'problem' })).toHaveText('1 problem to fix on this step');
   await page.getByLabel('Version').fill('latest');
@@ -16,7 +16,7 @@ test('a wrong name and version block Next with their messages', async ({ page })
   await expect(page.getByRole('status').filter({ hasText: 'problem' })).toHaveText('2 problems to fix on this step');
   await expectAccessible(page, 'Source with errors');
   await shot(page, '09-validation');
-  await page.getByLabel('Name').fill('good-name');
+  await page.getByLabel('Name', { exact: true }).fill('good-name');
   await page.getByLabel('Version').fill('v1.2.3');
   await expect(nextButton).toBeEnabled();
 });
@@ -43,7 +43,7 @@ test('an arm-only model forces arm64, and a cloud-config error blocks its step',
 
 test('the wizard works from the keyboard alone', async ({ page }) => {
   await openApp(page);
-  await page.getByLabel('Name').focus();
+  await page.getByLabel('Name', { exact: true }).focus();
   await page.keyboard.press('Control+A');
   await page.keyboard.type('keyboard-only');
   // Tab through the step to Next and press it.
@@ -55,9 +55,9 @@ test('the wizard works from the keyboard alone', async ({ page }) => {
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'System', level: 2 })).toBeFocused();
   // Arrow keys move within a radio group.
-  await page.getByLabel('kairos-init (recommended)').focus();
+  await page.getByRole('radio', { name: /^kairos-init/ }).focus();
   await page.keyboard.press('ArrowDown');
-  await expect(page.getByLabel('From scratch')).toBeChecked();
+  await expect(page.getByRole('radio', { name: /^From scratch/ })).toBeChecked();
 });
 
 test('dark mode is readable (axe colour contrast) and remembered', async ({ page }) => {
@@ -73,12 +73,12 @@ test('dark mode is readable (axe colour contrast) and remembered', async ({ page
 
 test('a recipe is saved and reopened', async ({ page }) => {
   await openApp(page);
-  await page.getByLabel('Name').fill('saved-one');
+  await page.getByLabel('Name', { exact: true }).fill('saved-one');
   for (let i = 0; i < 5; i++) await next(page);
   await page.getByRole('button', { name: 'Save recipe' }).click();
   await expect(page.getByText('Saved as saved-one')).toBeVisible();
   await page.getByRole('button', { name: '+ New recipe' }).click();
-  await expect(page.getByLabel('Name')).toHaveValue('my-kairos');
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('my-kairos');
   await page.getByRole('button', { name: 'saved-one' }).click();
-  await expect(page.getByLabel('Name')).toHaveValue('saved-one');
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('saved-one');
 });

@@ -1,0 +1,264 @@
+// The handler table through the in-memory transport: the same JSON envelopes Electron IPC and the
+// web shell carry, with no process boundary. Only requests that need no Docker, qemu or drives.
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApiServer, type ApiServer, type PickRequest } from '../../../src-main/api/handlers.js';
+import { memoryTransport } from '../../../src-main/api/memory-transport.js';
+import { defaultSettings } from '../../../src-main/api/app-store.js';
+import type { ApiTransport } from '../../../src-shared/api/contract.js';
+import { AppError } from '../../../src-shared/errors/app-error.js';
+
+let dataDir: string;
+let api: ApiServer;
+let client: ApiTransport;
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'kf-api-'));
+  api = createApiServer({ dataDir, shell: 'memory' });
+  client = memoryTransport(api);
+});
+
+afterEach(async () => {
+  await api.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const minimal = { name: 'x', source: { baseImage: 'debian:bookworm' } };
+
+async function rejection(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AppError) return error;
+    throw new Error(`expected an AppError, got ${String(error)}`);
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('settings', () => {
+  it('gives the defaults, then what was set', async () => {
+    expect(await client.request('settings.get', {})).toEqual(defaultSettings());
+    const next = await client.request('settings.set', { theme: 'dark', verifyAfterFlash: false });
+    expect(next).toEqual({ ...defaultSettings(), theme: 'dark', verifyAfterFlash: false });
+    expect(await client.request('settings.get', {})).toEqual(next);
+  });
+
+  it('persists settings for the next server on the same folder', async () => {
+    await client.request('settings.set', { outputRoot: '/srv/images' });
+    const again = createApiServer({ dataDir, shell: 'memory' });
+    try {
+      expect((await memoryTransport(again).request('settings.get', {})).outputRoot).toBe('/srv/images');
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('refuses a wrong value, naming the field', async () => {
+    const error = await rejection(client.request('settings.set', { theme: 'neon' as 'dark' }));
+    expect(error.code).toBe('bad-request');
+    expect(error.message).toContain('theme');
+    expect(await client.request('settings.get', {})).toEqual(defaultSettings());
+  });
+
+  it('refuses an unknown setting', async () => {
+    const envelope = await api.dispatch('settings.set', { colour: 'red' });
+    expect(envelope).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+  });
+});
+
+describe('recipe.validate', () => {
+  it('answers a valid recipe with its defaults filled', async () => {
+    const result = await client.request('recipe.validate', { recipe: minimal });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.recipe).toMatchObject({ name: 'x', version: 'v0.1.0', arch: 'amd64', source: { kind: 'image', baseImage: 'debian:bookworm' } });
+  });
+
+  it('answers an invalid recipe with issues naming each field', async () => {
+    const result = await client.request('recipe.validate', { recipe: { ...minimal, name: 'Bad Name', varient: 'core', arch: 'sparc' } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const paths = result.issues.map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['name', 'varient', 'arch']));
+    expect(result.issues.find((i) => i.path === 'varient')?.message).toBe('unknown field; did you mean "variant"?');
+    expect(result.issues.find((i) => i.path === 'arch')?.message).toMatch(/^must be one of: /);
+    // Plain issues only: nothing internal leaks through the API.
+    for (const issue of result.issues) expect(Object.keys(issue).sort()).toEqual(['message', 'path']);
+  });
+
+  it('answers a missing source with its path', async () => {
+    const result = await client.request('recipe.validate', { recipe: { name: 'x' } });
+    expect(result).toEqual({ ok: false, issues: [{ path: 'source', message: 'is required' }] });
+  });
+
+  it('refuses a request without the recipe field', async () => {
+    const envelope = await api.dispatch('recipe.validate', { recipee: minimal });
+    expect(envelope.ok).toBe(false);
+    if (envelope.ok) return;
+    expect(envelope.error.code).toBe('bad-request');
+  });
+});
+
+describe('saved recipes', () => {
+  it('saves, lists, loads and deletes', async () => {
+    expect(await client.request('recipe.list', {})).toEqual([]);
+    const saved = await client.request('recipe.save', { recipe: minimal });
+    expect(saved.name).toBe('x');
+    expect(await readdir(join(dataDir, 'recipes'))).toEqual(['x.yaml']);
+
+    const list = await client.request('recipe.list', {});
+    expect(list.map((r) => r.name)).toEqual(['x']);
+
+    const { recipe } = await client.request('recipe.load', { name: 'x' });
+    expect(recipe).toMatchObject({ name: 'x', source: { kind: 'image', baseImage: 'debian:bookworm' }, artifacts: ['iso'] });
+
+    expect(await client.request('recipe.delete', { name: 'x' })).toEqual({});
+    expect(await client.request('recipe.list', {})).toEqual([]);
+  });
+
+  it('refuses to save an invalid recipe, naming the field', async () => {
+    const error = await rejection(client.request('recipe.save', { recipe: { ...minimal, version: 'latest' } }));
+    expect(error.code).toBe('recipe-invalid');
+    expect(error.message).toContain('version');
+    expect(error.hint).toBe('Fix the fields marked in the wizard');
+    expect(await client.request('recipe.list', {})).toEqual([]);
+  });
+
+  it('rejects loading an unknown recipe with bad-request', async () => {
+    const error = await rejection(client.request('recipe.load', { name: 'nothing-here' }));
+    expect(error).toBeInstanceOf(AppError);
+    expect(error.code).toBe('bad-request');
+    expect(error.message).toContain('nothing-here');
+  });
+
+  it('refuses a recipe name that could leave the recipes folder', async () => {
+    for (const name of ['../settings', 'a/b', '.hidden', 'Upper', '']) {
+      const error = await rejection(client.request('recipe.load', { name }));
+      expect(error.code, name).toBe('bad-request');
+      expect(error.message, name).toContain('name');
+    }
+    const envelope = await api.dispatch('recipe.delete', { name: '../../etc' });
+    expect(envelope).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+  });
+});
+
+describe('keys.check', () => {
+  it('answers for a folder that is not there', async () => {
+    const folder = join(dataDir, 'no-keys');
+    expect(await client.request('keys.check', { folder })).toEqual({ folder, ok: false, files: [{ name: folder, present: false, problem: 'not a folder' }] });
+  });
+
+  it('lists the missing files of an empty folder', async () => {
+    const result = await client.request('keys.check', { folder: dataDir });
+    expect(result.ok).toBe(false);
+    expect(result.files.map((f) => f.name)).toEqual(['PK.crt', 'PK.auth', 'KEK.crt', 'KEK.auth', 'db.crt', 'db.auth', 'db.key', 'tpm2-pcr-private.pem']);
+    expect(result.files.every((f) => f.problem === 'missing')).toBe(true);
+  });
+
+  it('refuses an empty folder path', async () => {
+    expect((await rejection(client.request('keys.check', { folder: '' }))).code).toBe('bad-request');
+  });
+});
+
+describe('dialog.pick', () => {
+  it('is refused by a shell without dialogs, with a hint', async () => {
+    const error = await rejection(client.request('dialog.pick', { kind: 'file', title: 'Pick an image' }));
+    expect(error.code).toBe('bad-request');
+    expect(error.hint).toBe('Type the path instead');
+  });
+
+  it('answers the path the shell picked, passing the request through', async () => {
+    await api.close();
+    const asked: PickRequest[] = [];
+    api = createApiServer({
+      dataDir,
+      shell: 'memory',
+      pickPath: async (request) => {
+        asked.push(request);
+        return request.kind === 'folder' ? '/home/me/keys' : null;
+      },
+    });
+    client = memoryTransport(api);
+    expect(await client.request('dialog.pick', { kind: 'folder', title: 'Keys folder' })).toEqual({ path: '/home/me/keys' });
+    expect(await client.request('dialog.pick', { kind: 'file', title: 'Image', extensions: ['iso', 'img'] })).toEqual({ path: null });
+    expect(asked).toEqual([
+      { kind: 'folder', title: 'Keys folder' },
+      { kind: 'file', title: 'Image', extensions: ['iso', 'img'] },
+    ]);
+  });
+
+  it('checks the request before asking the shell', async () => {
+    let asked = 0;
+    await api.close();
+    api = createApiServer({ dataDir, shell: 'memory', pickPath: async () => (asked++, '/x') });
+    const envelope = await api.dispatch('dialog.pick', { kind: 'device', title: 't' });
+    expect(envelope).toMatchObject({ ok: false, error: { code: 'bad-request' } });
+    expect(asked).toBe(0);
+  });
+});
+
+describe('jobs', () => {
+  it('lists no jobs on a fresh data folder', async () => {
+    expect(await client.request('jobs.list', {})).toEqual([]);
+  });
+
+  it('refuses to cancel a job that is not running', async () => {
+    const error = await rejection(client.request('job.cancel', { jobId: 'job-404' }));
+    expect(error.code).toBe('bad-request');
+    expect(error.message).toContain('job-404');
+    expect(error.hint).toBe('It may have finished already');
+  });
+
+  it('refuses to build an invalid recipe, naming the field, and starts no job', async () => {
+    const error = await rejection(client.request('build.start', { recipe: { ...minimal, arch: 'sparc' } }));
+    expect(error.code).toBe('recipe-invalid');
+    expect(error.message).toMatch(/^The recipe is not valid: arch: must be one of: /);
+    expect(await client.request('jobs.list', {})).toEqual([]);
+  });
+
+  it('refuses to build a recipe with a misspelled field', async () => {
+    const error = await rejection(client.request('build.start', { recipe: { ...minimal, sorce: {} } }));
+    expect(error.code).toBe('recipe-invalid');
+    expect(error.message).toContain('sorce');
+  });
+});
+
+describe('dispatch envelopes', () => {
+  it('answers an unknown request with bad-request naming it', async () => {
+    expect(await api.dispatch('no.such', {})).toEqual({ ok: false, error: { code: 'bad-request', message: 'Unknown request "no.such"' } });
+  });
+
+  it('names the field of a payload of the wrong type', async () => {
+    const envelope = await api.dispatch('job.cancel', { jobId: 5 });
+    expect(envelope.ok).toBe(false);
+    if (envelope.ok) return;
+    expect(envelope.error.code).toBe('bad-request');
+    expect(envelope.error.message).toMatch(/^Bad request job\.cancel: jobId: /);
+  });
+
+  it('names a missing field', async () => {
+    const envelope = await api.dispatch('recipe.load', {});
+    expect(envelope).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringMatching(/^Bad request recipe\.load: name: /) } });
+  });
+
+  it('treats a missing payload as an empty one', async () => {
+    expect(await api.dispatch('jobs.list', undefined)).toEqual({ ok: true, value: [] });
+    expect(await api.dispatch('settings.get', null)).toEqual({ ok: true, value: defaultSettings() });
+  });
+
+  it('refuses a payload that is not an object', async () => {
+    const envelope = await api.dispatch('settings.get', 'please');
+    expect(envelope).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringContaining('payload') } });
+  });
+
+  it('wraps a successful answer in ok: true', async () => {
+    expect(await api.dispatch('recipe.list', {})).toEqual({ ok: true, value: [] });
+  });
+
+  it('gives envelopes that survive JSON unchanged', async () => {
+    const envelopes = [await api.dispatch('settings.get', {}), await api.dispatch('no.such', {}), await api.dispatch('recipe.validate', { recipe: minimal })];
+    for (const e of envelopes) expect(JSON.parse(JSON.stringify(e))).toEqual(e);
+  });
+});
