@@ -12,7 +12,7 @@ import {
   type Response,
 } from '../../src-shared/api/contract.js';
 import { AppError, toErrorData } from '../../src-shared/errors/app-error.js';
-import { driveStatus } from '../../src-shared/drives/drive-constraints.js';
+import { confirmationWord, driveStatus } from '../../src-shared/drives/drive-constraints.js';
 import { validateRecipe } from '../../src-shared/recipe/parse-recipe.js';
 import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
 import { runBootTest } from '../boot-test/run-boot-test.js';
@@ -133,7 +133,7 @@ export function createApiServer(options: ApiOptions): ApiServer {
         const status = driveStatus(drive, { size, path: imagePath });
         const blocking = status.findings.find((f) => f.severity === 'error');
         if (blocking) throw new AppError('target-invalid', `${target}: ${blocking.message}`);
-        if (status.needsTypedConfirmation && confirmations[target] !== target.replace(/^\/dev\//, '')) {
+        if (status.needsTypedConfirmation && confirmations[target] !== confirmationWord(drive)) {
           throw new AppError('not-confirmed', `${target} looks like a system drive; type its name to confirm`);
         }
       }

@@ -30,7 +30,6 @@ k3s:
   enabled: true # start the server
 `;
 
-const lineOf = (text: string, start: string) => text.split('\n').findIndex((l) => l.startsWith(start)) + 1;
 
 function only(issues: ReadonlyArray<CloudConfigIssue>, severity: 'error' | 'warning') {
   return issues.filter((i) => i.severity === severity);
