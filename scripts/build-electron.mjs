@@ -13,3 +13,16 @@ await build({
   external: ['electron'],
   logLevel: 'warning',
 });
+
+// The flash helper runs as its own process, often as root: one self-contained file (no
+// node_modules lookups from a root process), kept outside the asar by electron-builder.
+await build({
+  entryPoints: ['src-main/flash/helper-main.ts'],
+  outfile: 'dist/flash-helper/helper.mjs',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  banner: { js: "import { createRequire as __kfRequire } from 'node:module'; const require = __kfRequire(import.meta.url);" },
+  logLevel: 'warning',
+});

@@ -24,7 +24,7 @@ import { engineStatus } from './engine-status.js';
 import { checkKeysFolder } from './keys-check.js';
 import { dockerfilePreview } from './dockerfile-preview.js';
 import { DriveWatcher } from './drive-watcher.js';
-import { resolve, isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 
 type Payload<K extends RequestName> = z.output<(typeof RequestSchemas)[K]>;
@@ -50,6 +50,20 @@ export interface ApiServer {
   /** Every event for every client; returns the unsubscribe. */
   onEvent(listener: EventListener): () => void;
   close(): Promise<void>;
+}
+
+/** A file target: a regular file or a new one in an existing folder, never a device or the image. */
+async function checkFileTarget(target: string, imagePath: string): Promise<void> {
+  const path = resolve(target);
+  if (!isAbsolute(target) || /^\/dev\//.test(path)) {
+    throw new AppError('target-invalid', `${target} is not in the list of drives any more`, { hint: 'It may have been unplugged; refresh the list' });
+  }
+  if (path === imagePath) throw new AppError('target-invalid', 'The target is the image itself');
+  const info = await stat(path).catch(() => undefined);
+  if (info && !info.isFile()) throw new AppError('target-invalid', `${path} is not a regular file`);
+  if (!info && !(await stat(dirname(path)).catch(() => undefined))?.isDirectory()) {
+    throw new AppError('target-invalid', `The folder of ${path} does not exist`);
+  }
 }
 
 function recipeOrThrow(value: unknown): Recipe {
@@ -129,7 +143,11 @@ export function createApiServer(options: ApiOptions): ApiServer {
       const current = new Map((await drives.list(settings.showVirtualTargets)).map((d) => [d.device, d]));
       for (const target of targets) {
         const drive = current.get(target);
-        if (!drive) throw new AppError('target-invalid', `${target} is not in the list of drives any more`, { hint: 'It may have been unplugged; refresh the list' });
+        if (!drive) {
+          // Not a drive: then it must be an image file to write (new, or a regular file).
+          await checkFileTarget(target, imagePath);
+          continue;
+        }
         const status = driveStatus(drive, { size, path: imagePath });
         const blocking = status.findings.find((f) => f.severity === 'error');
         if (blocking) throw new AppError('target-invalid', `${target}: ${blocking.message}`);
@@ -137,9 +155,7 @@ export function createApiServer(options: ApiOptions): ApiServer {
           throw new AppError('not-confirmed', `${target} looks like a system drive; type its name to confirm`);
         }
       }
-      if (targets.length > 1) throw new AppError('bad-request', 'Writing several drives at once is not available yet', { hint: 'Flash one drive at a time' });
-      const target = targets[0]!;
-      const jobId = jobs.start('flash', `Flash ${imagePath.split(/[\\/]/).pop() ?? ''} to ${target}`, (ctx) => flashImage({ image: imagePath, target, verify }, ctx));
+      const jobId = jobs.start('flash', `Flash ${imagePath.split(/[\\/]/).pop() ?? ''} to ${targets.join(', ')}`, (ctx) => flashImage({ image: imagePath, targets, verify }, ctx));
       return { jobId };
     },
     'job.cancel': async ({ jobId }) => {

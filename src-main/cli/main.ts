@@ -141,16 +141,21 @@ export function createProgram(): Command {
 
   program
     .command('flash')
-    .description('write an image to a drive or a file, then verify it by reading it back')
-    .argument('<image>', 'image file (.iso, .img, .raw)')
-    .argument('<target>', 'block device (e.g. /dev/sdb) or file')
-    .option('-y, --yes', 'do not ask before overwriting the target', false)
+    .description('write an image to drives or files, then verify them by reading them back')
+    .argument('<image>', 'image file: .img .raw .iso, plain or .gz .xz .zst .bz2 .zip (a .bmap next to it is used)')
+    .argument('<targets...>', 'block devices (e.g. /dev/sdb) or files; several are written at once')
+    .option('-y, --yes', 'do not ask before overwriting the targets', false)
     .option('--no-verify', 'skip the read-back verification')
-    .action(async (image: string, target: string, opts: { yes: boolean; verify: boolean }) => {
-      if (!opts.yes && !(await confirm(`Everything on ${target} will be overwritten. Type "yes" to go on: `))) {
-        throw new AppError('not-confirmed', `Not writing ${target} without confirmation`, { hint: 'Answer "yes" at the prompt, or pass --yes' });
+    .option('--bmap <file>', 'use this .bmap (default: the one next to the image, if any)')
+    .option('--no-bmap', 'ignore any .bmap and write every block')
+    .action(async (image: string, targets: string[], opts: { yes: boolean; verify: boolean; bmap?: string | false }) => {
+      const list = targets.join(', ');
+      if (!opts.yes && !(await confirm(`Everything on ${list} will be overwritten. Type "yes" to go on: `))) {
+        throw new AppError('not-confirmed', `Not writing ${list} without confirmation`, { hint: 'Answer "yes" at the prompt, or pass --yes' });
       }
-      const result = await runWithProgress('flash', globals(), (ctx) => flashImage({ image, target, verify: opts.verify }, ctx));
+      const result = await runWithProgress('flash', globals(), (ctx) =>
+        flashImage({ image, targets, verify: opts.verify, ...(opts.bmap !== undefined ? { bmap: opts.bmap } : {}) }, ctx),
+      );
       if (!globals().json) process.stdout.write(`${result.message ?? 'done'} in ${formatDuration(result.seconds)}\n`);
     });
 

@@ -15,9 +15,10 @@ export function StepFlash() {
   const settings = useAppStore((s) => s.settings);
   const setApp = useAppStore((s) => s.set);
   const [list, setList] = useState<DriveList | undefined>();
-  const [target, setTarget] = useState<string | undefined>();
+  const [selected, setSelected] = useState<ReadonlyArray<string>>([]);
+  const [fileTarget, setFileTarget] = useState('');
   const [showHidden, setShowHidden] = useState(false);
-  const [typed, setTyped] = useState('');
+  const [typed, setTyped] = useState<Readonly<Record<string, string>>>({});
   const [verify, setVerify] = useState(settings?.verifyAfterFlash ?? true);
   const [error, setError] = useState<ReturnType<typeof toErrorData> | undefined>();
 
@@ -31,19 +32,21 @@ export function StepFlash() {
   }, [image, refresh]);
 
   const statuses = list ? visibleDrives(list.drives, showHidden) : [];
-  const chosen = statuses.find((s) => s.drive.device === target);
-  const needsWord = chosen?.needsTypedConfirmation ? confirmationWord(chosen.drive) : undefined;
-  const ready = Boolean(image && chosen?.selectable && (!needsWord || typed === needsWord));
+  // Several drives at once from one read of the image; drives that went away drop out of the choice.
+  const chosen = statuses.filter((s) => selected.includes(s.drive.device) && s.selectable);
+  const words = chosen.filter((s) => s.needsTypedConfirmation).map((s) => ({ device: s.drive.device, word: confirmationWord(s.drive) }));
+  const targets = [...chosen.map((s) => s.drive.device), ...(fileTarget.trim() ? [fileTarget.trim()] : [])];
+  const ready = Boolean(image && targets.length > 0 && words.every((w) => typed[w.device] === w.word));
+  const toggle = (device: string, on: boolean): void => setSelected((now) => (on ? [...now, device] : now.filter((d) => d !== device)));
 
   const flash = async (): Promise<void> => {
-    if (!chosen) return;
     setError(undefined);
     try {
       const { jobId } = await api.startFlash({
         image,
-        targets: [chosen.drive.device],
+        targets,
         verify,
-        confirmations: needsWord ? { [chosen.drive.device]: typed } : {},
+        confirmations: Object.fromEntries(words.map((w) => [w.device, typed[w.device] ?? ''])),
       });
       setApp({ flashJobId: jobId });
     } catch (e) {
@@ -64,11 +67,18 @@ export function StepFlash() {
         onCommit={() => refresh()}
       />
       <fieldset className="drives">
-        <legend>Target drive {list?.imageSize !== undefined ? `(the image needs ${formatBytes(list.imageSize)})` : ''}</legend>
+        <legend>Target drives {list?.imageSize !== undefined ? `(the image needs ${formatBytes(list.imageSize)})` : ''}</legend>
         {statuses.length === 0 && <p>No removable drive found. Plug in a USB stick or an SD card: the list updates by itself.</p>}
         {statuses.map((s) => (
-          <label key={s.drive.device} className={`drive${s.selectable ? '' : ' disabled'}${target === s.drive.device ? ' selected' : ''}`}>
-            <input type="radio" name="drive" value={s.drive.device} disabled={!s.selectable} checked={target === s.drive.device} onChange={() => setTarget(s.drive.device)} />
+          <label key={s.drive.device} className={`drive${s.selectable ? '' : ' disabled'}${selected.includes(s.drive.device) ? ' selected' : ''}`}>
+            <input
+              type="checkbox"
+              name="drive"
+              value={s.drive.device}
+              disabled={!s.selectable}
+              checked={selected.includes(s.drive.device)}
+              onChange={(e) => toggle(s.drive.device, e.target.checked)}
+            />
             <span className="drive-name">
               {s.drive.description} <code>{s.drive.device}</code>
             </span>
@@ -101,12 +111,19 @@ export function StepFlash() {
           </button>
         </div>
       </fieldset>
-      {needsWord && (
-        <label className="field">
-          Type <code>{needsWord}</code> to confirm you want to overwrite this system drive
-          <input value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" />
+      {words.map((w) => (
+        <label key={w.device} className="field">
+          Type <code>{w.word}</code> to confirm you want to overwrite this system drive
+          <input value={typed[w.device] ?? ''} onChange={(e) => setTyped({ ...typed, [w.device]: e.target.value })} autoComplete="off" />
         </label>
-      )}
+      ))}
+      <PathInput
+        label="Or write to an image file"
+        hint="A new file, or one to overwrite (for VMs and testing)"
+        kind="file"
+        value={fileTarget}
+        onChange={setFileTarget}
+      />
       <label className="check">
         <input type="checkbox" checked={verify} onChange={(e) => setVerify(e.target.checked)} />
         Verify by reading the drive back

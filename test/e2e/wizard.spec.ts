@@ -97,7 +97,7 @@ test('walk the wizard, build the Debian recipe, test it in a VM and flash it', a
   execSync(`truncate -s 512M ${file}`);
   const device = execSync(`losetup -f --show ${file}`, { encoding: 'utf8' }).trim();
   try {
-    const option = page.getByRole('radio', { name: new RegExp(device.replace('/dev/', '')) });
+    const option = page.getByRole('checkbox', { name: new RegExp(device.replace('/dev/', '')) });
     await expect(option).toBeVisible({ timeout: 15_000 });
     await option.check();
     await expectAccessible(page, 'Flash');

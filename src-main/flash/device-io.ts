@@ -1,0 +1,137 @@
+// Raw access to a flash target. Block devices are opened with O_DIRECT where the OS has it
+// (Linux): writes go to the device, not to the page cache, so a failing device reports its error
+// on the write that failed, and verification reads what the device holds. O_DIRECT needs buffers
+// aligned to the logical block size; Node cannot align memory, so a buffer is probed once for the
+// offset at which it is aligned. Regular files (and OSes without O_DIRECT) use plain I/O.
+import { constants } from 'node:fs';
+import { open, readFile, realpath, stat, type FileHandle } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { AppError } from '../../src-shared/errors/app-error.js';
+import { roundUp } from './write-plan.js';
+
+export interface TargetFacts {
+  readonly path: string;
+  readonly kind: 'block' | 'file';
+  readonly size?: number;
+  readonly logicalBlockSize: number;
+}
+
+export async function targetFacts(path: string): Promise<TargetFacts> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) return { path, kind: 'file', logicalBlockSize: 512 };
+  if (info.isFile()) return { path, kind: 'file', size: info.size, logicalBlockSize: 512 };
+  if (!info.isBlockDevice()) throw new AppError('target-invalid', `${path} is neither a drive nor a regular file`);
+  const name = basename(await realpath(path));
+  const sectors = await readFile(`/sys/class/block/${name}/size`, 'utf8').catch(() => undefined);
+  const lbs = await readFile(`/sys/class/block/${name}/queue/logical_block_size`, 'utf8').catch(() => '512');
+  if (sectors === undefined) throw new AppError('target-invalid', `Cannot read the size of ${path}`);
+  return { path, kind: 'block', size: Number(sectors.trim()) * 512, logicalBlockSize: Number(lbs.trim()) || 512 };
+}
+
+/** A buffer of at least `size` usable bytes whose start is aligned for O_DIRECT on `handle`. */
+async function alignedBuffer(handle: FileHandle, size: number, unit: number): Promise<Buffer> {
+  const raw = Buffer.allocUnsafeSlow(size + 8192);
+  // malloc aligns to 16 bytes: at most 256 probes, each an O_DIRECT read at offset 0. The probe
+  // spans several pages: Linux accepts a misaligned buffer for an I/O within one page, so a
+  // one-block probe would pass at every offset and the first big write would then fail.
+  const probe = Math.max(unit, Math.min(size, 64 * 1024));
+  for (let shift = 0; shift < 4096; shift += 16) {
+    try {
+      await handle.read(raw, shift, probe, 0);
+      return raw.subarray(shift, shift + size);
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EINVAL') throw error;
+    }
+  }
+  throw new AppError('flash-failed', 'Could not get memory aligned for direct I/O');
+}
+
+export class TargetIo {
+  private constructor(
+    readonly facts: TargetFacts,
+    private readonly handle: FileHandle,
+    readonly direct: boolean,
+    private readonly scratch: Buffer,
+  ) {}
+
+  /** Opens for writing; `bufferSize` is the largest write that will be asked for. */
+  static async open(facts: TargetFacts, bufferSize: number): Promise<TargetIo> {
+    const size = roundUp(bufferSize, 4096);
+    if (facts.kind === 'block' && constants.O_DIRECT !== undefined) {
+      try {
+        const handle = await open(facts.path, constants.O_RDWR | constants.O_DIRECT | (constants.O_EXCL ?? 0));
+        return new TargetIo(facts, handle, true, await alignedBuffer(handle, size, facts.logicalBlockSize));
+      } catch (error) {
+        if ((error as { code?: string }).code === 'EBUSY') {
+          throw new AppError('target-invalid', `${facts.path} is in use by the system (mounted or held open)`, { hint: 'Close whatever uses it, or unmount it, and try again' });
+        }
+        if ((error as { code?: string }).code !== 'EINVAL') throw error;
+      }
+    }
+    const handle = await open(facts.path, facts.kind === 'block' ? 'r+' : 'w+');
+    return new TargetIo(facts, handle, false, Buffer.allocUnsafeSlow(size));
+  }
+
+  /** A buffer this target can do direct I/O from (any buffer when it does not use O_DIRECT). */
+  async newBuffer(size: number): Promise<Buffer> {
+    const rounded = roundUp(size, 4096);
+    return this.direct ? alignedBuffer(this.handle, rounded, this.facts.logicalBlockSize) : Buffer.allocUnsafeSlow(rounded);
+  }
+
+  /**
+   * Writes the first `length` bytes of `buffer` at `offset`. `buffer` must come from newBuffer()
+   * of a target with the same or a larger block size; with O_DIRECT the write is padded with zeros
+   * to a whole logical block (only at the image's end, where an image may stop mid-block).
+   */
+  async writeFrom(buffer: Buffer, length: number, offset: number): Promise<void> {
+    let total = length;
+    if (this.direct) {
+      total = roundUp(length, this.facts.logicalBlockSize);
+      if (total > length) buffer.fill(0, length, total);
+    }
+    let done = 0;
+    while (done < total) {
+      const { bytesWritten } = await this.handle.write(buffer, done, total - done, offset + done);
+      if (bytesWritten === 0) throw new AppError('flash-failed', `${this.facts.path} accepted no more data at offset ${offset + done}`);
+      done += bytesWritten;
+    }
+  }
+
+  /** Writes any buffer, through the aligned scratch buffer when direct. */
+  async write(data: Buffer, offset: number): Promise<void> {
+    if (!this.direct) return this.writeFrom(data, data.length, offset);
+    data.copy(this.scratch, 0, 0, data.length);
+    return this.writeFrom(this.scratch, data.length, offset);
+  }
+
+  async zero(offset: number, length: number): Promise<void> {
+    const zeros = Buffer.alloc(Math.min(length, 1 << 20));
+    for (let at = offset; at < offset + length; at += zeros.length) {
+      await this.write(zeros.subarray(0, Math.min(zeros.length, offset + length - at)), at);
+    }
+  }
+
+  /** Reads `length` bytes at `offset` into `buffer` (from newBuffer() when direct); returns the bytes read. */
+  async readInto(buffer: Buffer, offset: number, length: number): Promise<number> {
+    const want = this.direct ? roundUp(length, this.facts.logicalBlockSize) : length;
+    let got = 0;
+    while (got < want) {
+      const { bytesRead } = await this.handle.read(buffer, got, want - got, offset + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return Math.min(got, length);
+  }
+
+  async truncate(size: number): Promise<void> {
+    if (this.facts.kind === 'file') await this.handle.truncate(size);
+  }
+
+  async flush(): Promise<void> {
+    await this.handle.sync();
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close().catch(() => undefined);
+  }
+}

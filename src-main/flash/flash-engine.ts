@@ -1,0 +1,369 @@
+// The flash itself, as the helper process runs it: checks before touching anything, unmounts,
+// zeroes the first and last MiB, writes the image (only its mapped blocks with a .bmap) to every
+// target from one read of the source, the first MiB last, flushes, and reads everything back.
+// One failing target drops out; the others finish.
+import { open, readFile, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { AppError, type AppErrorData } from '../../src-shared/errors/app-error.js';
+import { formatBytes } from '../../src-shared/util/format.js';
+import { BmapChecker, parseBmap, rangeBytes, type Bmap } from './bmap.js';
+import { TargetIo, targetFacts, type TargetFacts } from './device-io.js';
+import type { FlashJob, FlashPhase, HelperEvent, TargetResult } from './helper-protocol.js';
+import { inspectSource, openSourceStream, type SourceInfo } from './source/open-source.js';
+import { unmountTarget } from './unmount.js';
+import { fastHasher, type Hasher } from './fast-hash.js';
+import { MIB, end, intersect, planWrites, type Interval } from './write-plan.js';
+
+export const DEFAULT_CHUNK = 8 * MIB;
+
+interface Target {
+  readonly facts: TargetFacts;
+  io?: TargetIo;
+  error?: AppErrorData;
+}
+
+interface Written extends Interval {
+  /** XXH64 of what was written there (fast-hash.ts). */
+  readonly hash: string;
+}
+
+type Emit = (event: HelperEvent) => void;
+
+function cancelled(): AppError {
+  return new AppError('cancelled', 'Flashing cancelled: the drive was left without a boot sector, so it will not boot half-written', {
+    hint: 'Flash it again when ready',
+  });
+}
+
+/** Finds the .bmap of an image: next to it, or next to its uncompressed name (image.img.xz -> image.img.bmap). */
+async function findBmap(source: string): Promise<string | undefined> {
+  const candidates = [`${source}.bmap`, `${source.replace(/\.(xz|gz|zst|bz2|zip)$/i, '')}.bmap`, source.replace(/\.[^./]+$/, '.bmap')];
+  for (const path of candidates) {
+    if (path !== source && (await stat(path).catch(() => undefined))?.isFile()) return path;
+  }
+  return undefined;
+}
+
+export async function runFlash(job: FlashJob, emit: Emit, signal: AbortSignal): Promise<void> {
+  const started = performance.now();
+  const durations: Partial<Record<FlashPhase, number>> = {};
+  const phase = async <T>(name: FlashPhase, work: () => Promise<T>): Promise<T> => {
+    if (signal.aborted) throw cancelled();
+    const t0 = performance.now();
+    emit({ type: 'phase', phase: name, state: 'started' });
+    const result = await work();
+    durations[name] = (performance.now() - t0) / 1000;
+    emit({ type: 'phase', phase: name, state: 'done', seconds: durations[name] });
+    return result;
+  };
+  const chunk = job.chunkSize ?? DEFAULT_CHUNK;
+
+  // 1. Everything that can be checked before a target is touched.
+  const { info, bmap, targets } = await phase('inspect', async () => {
+    const info = await inspectSource(job.source);
+    const bmapPath = job.bmap === false ? undefined : typeof job.bmap === 'string' ? job.bmap : await findBmap(job.source);
+    let bmap: Bmap | undefined;
+    if (bmapPath) {
+      bmap = parseBmap(await readFile(bmapPath, 'utf8'), bmapPath);
+      if (info.imageSize !== undefined && bmap.imageSize !== info.imageSize) {
+        throw new AppError('source-invalid', `${bmapPath} describes a ${formatBytes(bmap.imageSize)} image, but the image is ${formatBytes(info.imageSize)}`, {
+          hint: 'It belongs to another image: remove it, or fetch the right one',
+        });
+      }
+      emit({ type: 'log', line: `Using ${bmapPath}: ${formatBytes(bmap.mappedBlocksCount * bmap.blockSize)} of ${formatBytes(bmap.imageSize)} hold data` });
+    }
+    const size = info.imageSize ?? bmap?.imageSize;
+    const targets: Target[] = [];
+    for (const path of job.targets) {
+      const facts = await targetFacts(path);
+      if (size !== undefined && facts.kind === 'block' && facts.size !== undefined && facts.size < size) {
+        throw new AppError('target-too-small', `${path} holds ${formatBytes(facts.size)}, the image needs ${formatBytes(size)}`, { hint: 'Use a bigger drive' });
+      }
+      targets.push({ facts });
+    }
+    return { info, bmap, targets };
+  });
+  const imageSize = info.imageSize ?? bmap?.imageSize;
+
+  // 2. Nothing may use the targets while they are written.
+  await phase('unmount', async () => {
+    for (const t of targets) if (t.facts.kind === 'block') await unmountTarget(t.facts.path);
+  });
+
+  const active = (): Target[] => targets.filter((t) => !t.error);
+  const fail = async (t: Target, error: unknown): Promise<void> => {
+    if (t.error) return;
+    t.error = error instanceof AppError ? error.toJSON() : { code: 'flash-failed', message: `Writing ${t.facts.path} failed: ${(error as Error).message}`, hint: 'The drive may be failing or was removed; try another port or drive' };
+    emit({ type: 'target-failed', device: t.facts.path, error: t.error });
+    await t.io?.close();
+    if (active().length === 0) throw AppError.fromData(t.error);
+  };
+  /** Runs an operation on every live target at once; one failure drops that target only. */
+  const eachTarget = async (work: (t: Target & { io: TargetIo }) => Promise<void>): Promise<void> => {
+    await Promise.all(active().map((t) => work(t as Target & { io: TargetIo }).catch((e: unknown) => fail(t, e))));
+    if (active().length === 0) throw AppError.fromData(targets[0]!.error!);
+  };
+
+  const written: Written[] = [];
+  const hash = await fastHasher();
+  try {
+    // 3. Open, and zero the first and last MiB: a half-written drive then boots nothing, and no
+    //    stale backup GPT at the end of a big drive confuses the firmware.
+    await phase('prepare', async () => {
+      await Promise.all(targets.map(async (t) => {
+        try {
+          t.io = await TargetIo.open(t.facts, chunk);
+          if (!t.io.direct && t.facts.kind === 'block') emit({ type: 'log', line: `${t.facts.path}: direct I/O unavailable, using the page cache` });
+        } catch (e) {
+          await fail(t, e);
+        }
+      }));
+      await eachTarget(async (t) => {
+        if (t.facts.kind === 'file') {
+          await t.io.truncate(0);
+          return;
+        }
+        await t.io.zero(0, Math.min(MIB, t.facts.size ?? MIB));
+        if (t.facts.size !== undefined && t.facts.size > 2 * MIB) await t.io.zero(t.facts.size - MIB, MIB);
+      });
+    });
+
+    // 4. Write.
+    const mapped: Interval[] | undefined = bmap?.ranges.map((r) => rangeBytes(bmap, r));
+    const checker = bmap ? new BmapChecker(bmap, job.source) : undefined;
+    const io: WriteIo = { eachTarget, written, emit, signal, checker, hash };
+    const head = await phase('write', () =>
+      info.compression === 'none' && imageSize !== undefined
+        ? writeRandomAccess(job.source, imageSize, mapped, chunk, targets, io)
+        : writeStream(info, imageSize, mapped, chunk, targets, io),
+    );
+    checker?.finish();
+    // The first MiB last: only now is the drive bootable.
+    if (signal.aborted) throw cancelled();
+    for (const piece of head) {
+      await eachTarget((t) => t.io.write(piece.data, piece.offset));
+      written.push({ offset: piece.offset, length: piece.data.length, hash: hash(piece.data) });
+    }
+    if (job.truncateFiles !== false) {
+      const finalSize = imageSize ?? written.reduce((m, w) => Math.max(m, end(w)), 0);
+      await eachTarget(async (t) => {
+        if (t.facts.kind === 'file') await t.io.truncate(finalSize);
+      });
+    }
+    await phase('flush', () => eachTarget((t) => t.io.flush()));
+
+    // 5. Read it all back.
+    if (job.verify) await phase('verify', () => verifyTargets(written, chunk, targets, eachTarget, hash, emit, signal));
+  } finally {
+    await Promise.all(targets.map((t) => t.io?.close()));
+  }
+
+  const results: TargetResult[] = targets.map((t) => ({ device: t.facts.path, ok: !t.error, ...(t.error ? { error: t.error } : {}) }));
+  emit({
+    type: 'done',
+    summary: {
+      imageSize: imageSize ?? written.reduce((m, w) => Math.max(m, end(w)), 0),
+      bytesWritten: written.reduce((s, w) => s + w.length, 0),
+      bmap: Boolean(bmap),
+      verified: job.verify,
+      seconds: (performance.now() - started) / 1000,
+      durations,
+      targets: results,
+    },
+  });
+}
+
+interface HeadPiece {
+  readonly offset: number;
+  readonly data: Buffer;
+}
+
+type EachTarget = (work: (t: Target & { io: TargetIo }) => Promise<void>) => Promise<void>;
+
+interface WriteIo {
+  readonly eachTarget: EachTarget;
+  readonly written: Written[];
+  readonly emit: Emit;
+  readonly signal: AbortSignal;
+  readonly checker: BmapChecker | undefined;
+  readonly hash: Hasher;
+}
+
+/** Buffers every live target can do direct I/O from: probed on the one with the largest blocks. */
+async function ioBuffers(targets: ReadonlyArray<Target>, size: number, count: number): Promise<Buffer[]> {
+  const live = targets.filter((t) => !t.error && t.io);
+  const strictest = live.filter((t) => t.io!.direct).sort((a, b) => b.facts.logicalBlockSize - a.facts.logicalBlockSize)[0] ?? live[0];
+  if (!strictest?.io) throw new AppError('flash-failed', 'No target left to write');
+  const out: Buffer[] = [];
+  for (let i = 0; i < count; i++) out.push(await strictest.io.newBuffer(size));
+  return out;
+}
+
+/**
+ * A plain image: positional reads of only the parts to write. Three things overlap: the read of
+ * the next piece, the writes of this piece to every target (I/O threads), and its checksums (here).
+ */
+async function writeRandomAccess(
+  path: string,
+  imageSize: number,
+  mapped: ReadonlyArray<Interval> | undefined,
+  chunk: number,
+  targets: ReadonlyArray<Target>,
+  io: WriteIo,
+): Promise<HeadPiece[]> {
+  const plan = planWrites(imageSize, mapped, chunk);
+  const file = await open(path, 'r');
+  try {
+    const readInto = async (buffer: Buffer, i: Interval): Promise<void> => {
+      let got = 0;
+      while (got < i.length) {
+        const { bytesRead } = await file.read(buffer, got, i.length - got, i.offset + got);
+        if (bytesRead === 0) throw new AppError('source-invalid', `${path} ended early at ${i.offset + got} bytes`);
+        got += bytesRead;
+      }
+    };
+    const head: HeadPiece[] = [];
+    for (const i of plan.head) {
+      const data = Buffer.allocUnsafe(i.length);
+      await readInto(data, i);
+      io.checker?.feed(i.offset, data);
+      head.push({ offset: i.offset, data });
+    }
+    const pool = await ioBuffers(targets, chunk, 2);
+    let done = head.reduce((s, h) => s + h.data.length, 0);
+    let reading = plan.body[0] ? readInto(pool[0]!, plan.body[0]) : undefined;
+    for (let n = 0; n < plan.body.length; n++) {
+      if (io.signal.aborted) throw cancelled();
+      const piece = plan.body[n]!;
+      const buffer = pool[n % 2]!;
+      await reading;
+      // The next read goes into the other buffer: its write finished in the previous round.
+      reading = plan.body[n + 1] ? readInto(pool[(n + 1) % 2]!, plan.body[n + 1]!) : undefined;
+      const writing = io.eachTarget((t) => t.io.writeFrom(buffer, piece.length, piece.offset));
+      const data = buffer.subarray(0, piece.length);
+      io.checker?.feed(piece.offset, data);
+      const digest = io.hash(data);
+      await writing;
+      io.written.push({ ...piece, hash: digest });
+      done += piece.length;
+      io.emit({ type: 'progress', phase: 'write', done, total: plan.bytes });
+    }
+    return head;
+  } finally {
+    await file.close();
+  }
+}
+
+/** A compressed image: one pass over the decompressed stream, writing the mapped parts. */
+async function writeStream(
+  info: SourceInfo,
+  imageSize: number | undefined,
+  mapped: ReadonlyArray<Interval> | undefined,
+  chunk: number,
+  targets: ReadonlyArray<Target>,
+  io: WriteIo,
+): Promise<HeadPiece[]> {
+  const stream: Readable = openSourceStream(info, { signal: io.signal, highWaterMark: 1 << 20 });
+  const head: HeadPiece[] = [];
+  const total = imageSize !== undefined ? planWrites(imageSize, mapped, chunk).bytes : undefined;
+  const pool = await ioBuffers(targets, chunk, 1);
+  let position = 0;
+  let done = 0;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+
+  const flushChunk = async (data: Buffer, at: number): Promise<void> => {
+    const span = { offset: at, length: data.length };
+    for (const part of intersect(span, mapped)) {
+      const slice = data.subarray(part.offset - at, part.offset - at + part.length);
+      io.checker?.feed(part.offset, slice);
+      const headPart = intersect(part, [{ offset: 0, length: MIB }])[0];
+      if (headPart) head.push({ offset: headPart.offset, data: Buffer.from(slice.subarray(0, headPart.length)) });
+      const bodyOffset = headPart ? end(headPart) : part.offset;
+      const body = slice.subarray(bodyOffset - part.offset);
+      if (body.length === 0) continue;
+      for (const t of targets) {
+        if (!t.error && t.facts.kind === 'block' && t.facts.size !== undefined && bodyOffset + body.length > t.facts.size) {
+          throw new AppError('target-too-small', `${t.facts.path} is full: the image is bigger than its ${formatBytes(t.facts.size)}`, { hint: 'Use a bigger drive' });
+        }
+      }
+      const buffer = pool[0]!;
+      body.copy(buffer);
+      const writing = io.eachTarget((t) => t.io.writeFrom(buffer, body.length, bodyOffset));
+      const digest = io.hash(body);
+      await writing;
+      io.written.push({ offset: bodyOffset, length: body.length, hash: digest });
+      done += body.length;
+    }
+    io.emit({ type: 'progress', phase: 'write', done: done + head.reduce((s, h) => s + h.data.length, 0), ...(total !== undefined ? { total } : {}) });
+  };
+
+  try {
+    for await (const piece of stream as AsyncIterable<Buffer>) {
+      if (io.signal.aborted) throw cancelled();
+      pending.push(piece);
+      pendingBytes += piece.length;
+      if (pendingBytes >= chunk) {
+        const data = Buffer.concat(pending, pendingBytes);
+        pending = [];
+        pendingBytes = 0;
+        const whole = data.subarray(0, Math.floor(data.length / chunk) * chunk);
+        const rest = data.subarray(whole.length);
+        for (let at = 0; at < whole.length; at += chunk) await flushChunk(whole.subarray(at, at + chunk), position + at);
+        position += whole.length;
+        if (rest.length > 0) {
+          pending = [Buffer.from(rest)];
+          pendingBytes = rest.length;
+        }
+      }
+    }
+    if (pendingBytes > 0) {
+      await flushChunk(Buffer.concat(pending, pendingBytes), position);
+      position += pendingBytes;
+    }
+  } catch (error) {
+    if (io.signal.aborted) throw cancelled();
+    throw error instanceof AppError ? error : new AppError('source-invalid', `Reading ${info.path} failed: ${(error as Error).message}`);
+  }
+  if (imageSize !== undefined && position !== imageSize) {
+    throw new AppError('source-invalid', `${info.path} holds ${formatBytes(position)} of image, ${formatBytes(imageSize)} were expected`, { hint: 'The file is truncated or corrupt; download it again' });
+  }
+  return head;
+}
+
+/** Reads back everything written, on every target at once, each reading its next piece while hashing this one. */
+async function verifyTargets(
+  written: ReadonlyArray<Written>,
+  chunk: number,
+  targets: ReadonlyArray<Target>,
+  eachTarget: EachTarget,
+  hash: Hasher,
+  emit: Emit,
+  signal: AbortSignal,
+): Promise<void> {
+  const pieces = [...written].sort((a, b) => a.offset - b.offset);
+  const total = pieces.reduce((s, w) => s + w.length, 0);
+  const progress = new Map<string, number>();
+  const report = (): void => emit({ type: 'progress', phase: 'verify', done: Math.min(...[...progress.values()]), total });
+  await eachTarget(async (t) => {
+    progress.set(t.facts.path, 0);
+    const pool = [await t.io.newBuffer(chunk), await t.io.newBuffer(chunk)];
+    let reading = pieces[0] ? t.io.readInto(pool[0]!, pieces[0].offset, pieces[0].length) : undefined;
+    let done = 0;
+    for (let n = 0; n < pieces.length; n++) {
+      if (signal.aborted) throw cancelled();
+      const piece = pieces[n]!;
+      const got = await reading!;
+      reading = pieces[n + 1] ? t.io.readInto(pool[(n + 1) % 2]!, pieces[n + 1]!.offset, pieces[n + 1]!.length) : undefined;
+      if (got !== piece.length || hash(pool[n % 2]!.subarray(0, piece.length)) !== piece.hash) {
+        await reading?.catch(() => undefined);
+        throw new AppError('verify-mismatch', `Verification failed: ${t.facts.path} differs from the image in the ${formatBytes(piece.length)} at offset ${piece.offset}`, {
+          hint: 'The drive did not keep what was written; it may be faulty or counterfeit. Try another drive',
+        });
+      }
+      done += piece.length;
+      progress.set(t.facts.path, done);
+      report();
+    }
+  });
+}

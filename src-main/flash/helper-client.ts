@@ -1,0 +1,174 @@
+// The app's side of the flash helper: start it (elevated when needed), hand it the job, turn its
+// events into job events (phases, progress with rate and ETA, logs), and pass a cancel on.
+import { access, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { AppError, type AppErrorData } from '../../src-shared/errors/app-error.js';
+import type { JobResult } from '../../src-shared/jobs/job-events.js';
+import { formatBytes, formatDuration } from '../../src-shared/util/format.js';
+import { cancelledError, type JobContext, type ProgressMeter } from '../jobs/job-context.js';
+import { resourcesDir } from '../util/resources.js';
+import { elevationCommand, elevationRefused } from './elevation.js';
+import { LineSplitter, encodeLine, parseEvent, type FlashJob, type FlashSummary, type HelperEvent } from './helper-protocol.js';
+
+/** The bundled helper (npm run build writes it), unpacked from the asar in a packaged app. */
+export async function helperScript(): Promise<string> {
+  if (process.env.KF_FLASH_HELPER) return process.env.KF_FLASH_HELPER;
+  const root = dirname(await resourcesDir());
+  const candidates = [
+    join(root, 'dist', 'flash-helper', 'helper.mjs'),
+    join(root, 'app.asar.unpacked', 'dist', 'flash-helper', 'helper.mjs'),
+  ];
+  for (const path of candidates) {
+    try {
+      await access(path);
+      return path;
+    } catch {
+      // try the next place
+    }
+  }
+  throw new AppError('internal', 'The flash helper is missing', { hint: 'Run `npm run build` (it bundles dist/flash-helper/helper.mjs)' });
+}
+
+function isElevated(): boolean {
+  return typeof process.geteuid === 'function' ? process.geteuid() === 0 : false;
+}
+
+/** Only drives need administrator rights: a job writing image files runs as the user. */
+async function needsElevation(job: FlashJob): Promise<boolean> {
+  if (isElevated()) return false;
+  for (const target of job.targets) {
+    const info = await stat(target).catch(() => undefined);
+    if (!info || !info.isFile()) {
+      if (info || target.startsWith('/dev/') || target.startsWith('\\\\.\\')) return true;
+    }
+  }
+  return false;
+}
+
+export async function runFlashHelper(job: FlashJob, ctx: JobContext): Promise<JobResult> {
+  const script = await helperScript();
+  const ioDir = process.platform === 'win32' ? await mkdtemp(join(tmpdir(), 'kf-flash-')) : undefined;
+  const command = elevationCommand({
+    platform: process.platform,
+    elevated: !(await needsElevation(job)),
+    runtime: process.execPath,
+    runtimeIsElectron: Boolean(process.versions.electron),
+    helperScript: script,
+    askpass: join(await resourcesDir(), 'macos', 'askpass.sh'),
+    ...(ioDir ? { ioDir } : {}),
+  });
+  if (command.command !== process.execPath) ctx.log('flash', 'Asking for permission to write the drive…');
+
+  const meters = new Map<string, ProgressMeter>();
+  let summary: FlashSummary | undefined;
+  let failure: AppErrorData | undefined;
+  const failedTargets: string[] = [];
+  const handle = (event: HelperEvent): void => {
+    switch (event.type) {
+      case 'phase':
+        ctx.phase('flash', event.phase, event.state, event.seconds);
+        break;
+      case 'progress': {
+        let meter = meters.get(event.phase);
+        if (!meter) meters.set(event.phase, (meter = ctx.meter('flash', event.phase, 'bytes', event.total)));
+        meter.setTotal(event.total);
+        meter.update(event.done);
+        break;
+      }
+      case 'log':
+        ctx.log('flash', event.line);
+        break;
+      case 'target-failed':
+        failedTargets.push(event.device);
+        ctx.log('flash', `${event.device} dropped out: ${event.error.message}`);
+        break;
+      case 'done':
+        summary = event.summary;
+        break;
+      case 'error':
+        failure = event.error;
+        break;
+    }
+  };
+
+  const env = { ...process.env, ...command.env };
+  let child: ResultPromise;
+  if (command.transport === 'io-dir' && ioDir) {
+    await writeFile(join(ioDir, 'job.json'), JSON.stringify(job));
+    child = execa(command.command, [...command.args], { env, reject: false });
+    const onAbort = (): void => void writeFile(join(ioDir, 'cancel'), '');
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    let seen = 0;
+    const poll = setInterval(() => {
+      void readFile(join(ioDir, 'events.jsonl'), 'utf8').then(
+        (text) => {
+          const lines = text.slice(seen).split('\n');
+          const complete = lines.slice(0, -1);
+          seen += complete.reduce((n, l) => n + l.length + 1, 0);
+          for (const line of complete) {
+            const event = parseEvent(line);
+            if (event) handle(event);
+          }
+        },
+        () => undefined,
+      );
+    }, 250);
+    await child;
+    clearInterval(poll);
+    ctx.signal.removeEventListener('abort', onAbort);
+    for (const line of (await readFile(join(ioDir, 'events.jsonl'), 'utf8').catch(() => '')).slice(seen).split('\n')) {
+      const event = parseEvent(line);
+      if (event) handle(event);
+    }
+    await rm(ioDir, { recursive: true, force: true });
+  } else {
+    child = execa(command.command, [...command.args], { env, reject: false, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: { stdout: false, stderr: true } });
+    const splitter = new LineSplitter();
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => {
+      for (const line of splitter.push(chunk)) {
+        const event = parseEvent(line);
+        if (event) handle(event);
+      }
+    });
+    child.stdin?.write(encodeLine(job));
+    // Cancel: ask, then close stdin (the helper stops on either), and as a last resort kill it.
+    const onAbort = (): void => {
+      child.stdin?.write(encodeLine({ type: 'cancel' }));
+      child.stdin?.end();
+      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+    };
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    const result = await child;
+    ctx.signal.removeEventListener('abort', onAbort);
+    for (const line of splitter.rest()) {
+      const event = parseEvent(line);
+      if (event) handle(event);
+    }
+    if (!summary && !failure) {
+      if (elevationRefused(process.platform, result.exitCode)) {
+        throw new AppError('flash-failed', 'Permission to write the drive was not given', { hint: 'Writing a drive needs administrator rights: accept the password prompt, or run as root' });
+      }
+      const stderr = String(result.stderr ?? '').trim().split('\n').pop() ?? '';
+      throw new AppError('flash-failed', `The flash helper stopped unexpectedly (exit ${result.exitCode ?? result.signal ?? '?'})${stderr ? `: ${stderr}` : ''}`);
+    }
+  }
+
+  if (failure) {
+    if (failure.code === 'cancelled') throw ctx.signal.aborted ? cancelledError() : AppError.fromData(failure);
+    throw AppError.fromData(failure);
+  }
+  if (!summary) throw new AppError('flash-failed', 'The flash helper ended without a result');
+  const ok = summary.targets.filter((t) => t.ok).map((t) => t.device);
+  const phases = Object.entries(summary.durations).map(([name, s]) => `${name} ${formatDuration(s)}`).join(', ');
+  ctx.log('flash', `Summary: ${phases}`);
+  return {
+    message:
+      `${formatBytes(summary.bytesWritten)} written to ${ok.join(', ')}${summary.verified ? ' and verified' : ''}` +
+      (summary.bmap ? ` (only the mapped blocks of ${formatBytes(summary.imageSize)}, per the .bmap)` : '') +
+      (failedTargets.length ? `; failed: ${failedTargets.join(', ')}` : ''),
+    seconds: summary.seconds,
+  };
+}

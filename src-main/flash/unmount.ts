@@ -1,0 +1,47 @@
+// Unmounting a target's file systems before it is written: on Linux every mount of the device and
+// its partitions (lsblk), on macOS `diskutil unmountDisk`. A file system that will not let go is
+// an error that says so; writing under a mounted file system would corrupt both.
+import { platform } from 'node:os';
+import { execa } from 'execa';
+import { AppError } from '../../src-shared/errors/app-error.js';
+
+interface LsblkNode {
+  readonly mountpoints?: ReadonlyArray<string | null>;
+  readonly children?: ReadonlyArray<LsblkNode>;
+}
+
+export function mountpointsOf(lsblkJson: string): string[] {
+  const walk = (n: LsblkNode): string[] => [
+    ...(n.mountpoints ?? []).filter((m): m is string => typeof m === 'string' && m !== '' && !m.startsWith('[')),
+    ...(n.children ?? []).flatMap(walk),
+  ];
+  const devices = (JSON.parse(lsblkJson) as { blockdevices?: LsblkNode[] }).blockdevices ?? [];
+  return devices.flatMap(walk);
+}
+
+export async function unmountTarget(device: string): Promise<string[]> {
+  switch (platform()) {
+    case 'linux': {
+      const lsblk = await execa('lsblk', ['-J', '-o', 'MOUNTPOINTS', device], { reject: false });
+      if (lsblk.exitCode !== 0) return [];
+      const mounts = mountpointsOf(lsblk.stdout);
+      // Deepest first, so nested mounts come off before their parents.
+      for (const mount of mounts.sort((a, b) => b.length - a.length)) {
+        const result = await execa('umount', [mount], { reject: false });
+        if (result.exitCode !== 0) {
+          throw new AppError('target-invalid', `${mount} on ${device} could not be unmounted: ${result.stderr.trim()}`, {
+            hint: 'Close the files and windows that use it, then try again',
+          });
+        }
+      }
+      return mounts;
+    }
+    case 'darwin': {
+      const result = await execa('diskutil', ['unmountDisk', device], { reject: false });
+      if (result.exitCode !== 0) throw new AppError('target-invalid', `${device} could not be unmounted: ${result.stderr.trim()}`, { hint: 'Eject its volumes in Finder, then try again' });
+      return [device];
+    }
+    default:
+      return [];
+  }
+}
