@@ -46,13 +46,23 @@ async function alignedBuffer(handle: FileHandle, size: number, unit: number): Pr
   throw new AppError('flash-failed', 'Could not get memory aligned for direct I/O');
 }
 
+/** Buffers a target hands out: the scratch buffer and three for pipelined reads and writes. */
+const ARENA_SLOTS = 4;
+
 export class TargetIo {
+  private readonly scratch: Buffer;
+  private nextSlot = 1;
+
   private constructor(
     readonly facts: TargetFacts,
     private readonly handle: FileHandle,
     readonly direct: boolean,
-    private readonly scratch: Buffer,
-  ) {}
+    /** One allocation, aligned once, cut into ARENA_SLOTS buffers (aligned too: 4096 apart). */
+    private readonly arena: Buffer,
+    private readonly slotSize: number,
+  ) {
+    this.scratch = arena.subarray(0, slotSize);
+  }
 
   /** Opens for writing; `bufferSize` is the largest write that will be asked for. */
   static async open(facts: TargetFacts, bufferSize: number): Promise<TargetIo> {
@@ -60,7 +70,7 @@ export class TargetIo {
     if (facts.kind === 'block' && constants.O_DIRECT !== undefined) {
       try {
         const handle = await open(facts.path, constants.O_RDWR | constants.O_DIRECT | (constants.O_EXCL ?? 0));
-        return new TargetIo(facts, handle, true, await alignedBuffer(handle, size, facts.logicalBlockSize));
+        return new TargetIo(facts, handle, true, await alignedBuffer(handle, size * ARENA_SLOTS, facts.logicalBlockSize), size);
       } catch (error) {
         if ((error as { code?: string }).code === 'EBUSY') {
           throw new AppError('target-invalid', `${facts.path} is in use by the system (mounted or held open)`, { hint: 'Close whatever uses it, or unmount it, and try again' });
@@ -69,12 +79,16 @@ export class TargetIo {
       }
     }
     const handle = await open(facts.path, facts.kind === 'block' ? 'r+' : 'w+');
-    return new TargetIo(facts, handle, false, Buffer.allocUnsafeSlow(size));
+    return new TargetIo(facts, handle, false, Buffer.allocUnsafeSlow(size * ARENA_SLOTS), size);
   }
 
-  /** A buffer this target can do direct I/O from (any buffer when it does not use O_DIRECT). */
+  /** A buffer this target can do direct I/O from: a free slot of its arena, else a new one. */
   async newBuffer(size: number): Promise<Buffer> {
     const rounded = roundUp(size, 4096);
+    if (rounded <= this.slotSize && this.nextSlot < ARENA_SLOTS) {
+      const slot = this.nextSlot++;
+      return this.arena.subarray(slot * this.slotSize, (slot + 1) * this.slotSize);
+    }
     return this.direct ? alignedBuffer(this.handle, rounded, this.facts.logicalBlockSize) : Buffer.allocUnsafeSlow(rounded);
   }
 

@@ -105,7 +105,8 @@ export async function runFlash(job: FlashJob, emit: Emit, signal: AbortSignal): 
   };
 
   const written: Written[] = [];
-  const hash = await fastHasher();
+  // Checksums are only for the read-back: without it, no CPU is spent on them.
+  const hash: Hasher = job.verify ? await fastHasher() : () => '';
   try {
     // 3. Open, and zero the first and last MiB: a half-written drive then boots nothing, and no
     //    stale backup GPT at the end of a big drive confuses the firmware.
@@ -229,24 +230,37 @@ async function writeRandomAccess(
       io.checker?.feed(i.offset, data);
       head.push({ offset: i.offset, data });
     }
-    const pool = await ioBuffers(targets, chunk, 2);
+    // Two writes in flight and the next read under way: drives (and loop devices) take queued
+    // requests, and it keeps them busy while this thread reads and checksums.
+    const depth = 2;
+    const pool = await ioBuffers(targets, chunk, depth + 1);
+    const inFlight: Array<Promise<void>> = [];
     let done = head.reduce((s, h) => s + h.data.length, 0);
-    let reading = plan.body[0] ? readInto(pool[0]!, plan.body[0]) : undefined;
-    for (let n = 0; n < plan.body.length; n++) {
-      if (io.signal.aborted) throw cancelled();
-      const piece = plan.body[n]!;
-      const buffer = pool[n % 2]!;
-      await reading;
-      // The next read goes into the other buffer: its write finished in the previous round.
-      reading = plan.body[n + 1] ? readInto(pool[(n + 1) % 2]!, plan.body[n + 1]!) : undefined;
-      const writing = io.eachTarget((t) => t.io.writeFrom(buffer, piece.length, piece.offset));
-      const data = buffer.subarray(0, piece.length);
-      io.checker?.feed(piece.offset, data);
-      const digest = io.hash(data);
-      await writing;
-      io.written.push({ ...piece, hash: digest });
-      done += piece.length;
-      io.emit({ type: 'progress', phase: 'write', done, total: plan.bytes });
+    try {
+      for (let n = 0; n < plan.body.length; n++) {
+        if (io.signal.aborted) throw cancelled();
+        const piece = plan.body[n]!;
+        const buffer = pool[n % pool.length]!;
+        // The buffer is free once the write that used it, depth rounds ago, has finished.
+        if (inFlight.length >= depth) await inFlight.shift();
+        await readInto(buffer, piece);
+        const data = buffer.subarray(0, piece.length);
+        const writing = io.eachTarget((t) => t.io.writeFrom(buffer, piece.length, piece.offset));
+        io.checker?.feed(piece.offset, data);
+        const digest = io.hash(data);
+        const finished = writing.then(() => {
+          io.written.push({ ...piece, hash: digest });
+          done += piece.length;
+          io.emit({ type: 'progress', phase: 'write', done, total: plan.bytes });
+        });
+        // Handled here (awaited below): a failure while the next piece is read is not "unhandled".
+        finished.catch(() => undefined);
+        inFlight.push(finished);
+      }
+      await Promise.all(inFlight);
+    } catch (error) {
+      await Promise.allSettled(inFlight);
+      throw error;
     }
     return head;
   } finally {

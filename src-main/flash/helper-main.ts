@@ -79,6 +79,12 @@ function ioDirChannel(dir: string): Channel {
 async function main(): Promise<number> {
   const ioIndex = process.argv.indexOf('--io');
   const channel = ioIndex > 0 && process.argv[ioIndex + 1] ? ioDirChannel(process.argv[ioIndex + 1]!) : stdioChannel();
+  // A bug must still end with an error event the app can show, not a bare stack on stderr.
+  const crash = (error: unknown): void => {
+    void channel.emit({ type: 'error', error: toErrorData(error) }).finally(() => process.exit(HELPER_EXIT.failed));
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   const controller = new AbortController();
   channel.onCancel(() => controller.abort());
   process.on('SIGTERM', () => controller.abort());

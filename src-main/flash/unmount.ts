@@ -1,7 +1,9 @@
 // Unmounting a target's file systems before it is written: on Linux every mount of the device and
 // its partitions (lsblk), on macOS `diskutil unmountDisk`. A file system that will not let go is
 // an error that says so; writing under a mounted file system would corrupt both.
+import { readFile, readdir, realpath } from 'node:fs/promises';
 import { platform } from 'node:os';
+import { basename } from 'node:path';
 import { execa } from 'execa';
 import { AppError } from '../../src-shared/errors/app-error.js';
 
@@ -19,9 +21,22 @@ export function mountpointsOf(lsblkJson: string): string[] {
   return devices.flatMap(walk);
 }
 
+/** Linux: whether /proc/mounts names the device or one of its partitions (no process started). */
+async function mountedOnLinux(device: string): Promise<boolean> {
+  const name = basename(await realpath(device).catch(() => device));
+  const parts = (await readdir(`/sys/class/block/${name}`).catch(() => [] as string[])).filter((p) => p.startsWith(name));
+  const names = new Set([name, ...parts]);
+  const mounts = await readFile('/proc/mounts', 'utf8').catch(() => '');
+  return mounts.split('\n').some((line) => {
+    const source = line.split(' ')[0] ?? '';
+    return source.startsWith('/dev/') && names.has(basename(source));
+  });
+}
+
 export async function unmountTarget(device: string): Promise<string[]> {
   switch (platform()) {
     case 'linux': {
+      if (!(await mountedOnLinux(device))) return [];
       const lsblk = await execa('lsblk', ['-J', '-o', 'MOUNTPOINTS', device], { reject: false });
       if (lsblk.exitCode !== 0) return [];
       const mounts = mountpointsOf(lsblk.stdout);
