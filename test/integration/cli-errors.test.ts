@@ -79,6 +79,6 @@ describe('CLI errors', () => {
   it('usage errors exit 2 with help', async () => {
     const result = await cli(['flash', 'only-one-arg']);
     expect(result.exitCode).toBe(2);
-    expect(result.all).toContain("missing required argument 'target'");
+    expect(result.all).toContain("missing required argument 'targets'");
   });
 });
