@@ -1,21 +1,50 @@
-// The whole build: kairosify, then every artifact the recipe asks for, from one cached rootfs.
+// The whole build: kairosify, then every artifact the recipe asks for, from one cached rootfs and
+// one cached squashfs per image.
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ArtifactInfo, JobResult } from '../../src-shared/jobs/job-events.js';
-import { assertNever } from '../../src-shared/jobs/job-events.js';
+import type { ArtifactKind } from '../../src-shared/recipe/catalog.js';
 import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
+import { formatBytes } from '../../src-shared/util/format.js';
 import { ensureBuilderImage } from '../builder/builder-image.js';
 import { BuilderSession } from '../builder/builder-session.js';
 import { dockerEngine } from '../docker/docker-engine.js';
 import type { JobContext } from '../jobs/job-context.js';
 import { buildIso } from '../artifacts/iso/build-iso.js';
+import { buildRawDisk, type RecoveryFormat } from '../artifacts/disk/build-raw.js';
+import { buildGce, buildVhd } from '../artifacts/disk/cloud-images.js';
+import { buildNetboot } from '../artifacts/netboot.js';
+import { overlaySquashfs, uploadOverlay } from '../artifacts/overlay.js';
 import { ensureRootfs, ensureSquashfs } from '../artifacts/rootfs-cache.js';
+import { buildRootfsTar } from '../artifacts/rootfs-tar.js';
+import { buildUki } from '../artifacts/uki/build-uki.js';
+import { ensureKeys } from '../artifacts/uki/trusted-boot-keys.js';
 import { kairosify } from './kairosify.js';
+import { fingerprint, remember, reusable } from '../artifacts/artifact-cache.js';
+import { APP_VERSION } from '../../src-shared/version.js';
 
 export interface BuildRequest {
   readonly recipe: Recipe;
   /** Overrides recipe.output; relative paths resolve against the current folder. */
   readonly outputDir?: string;
+}
+
+/** The image carries the Kairos framework (everything but the scratch method without one). */
+export function hasFramework(recipe: Recipe): boolean {
+  return !(recipe.kairosify.method === 'scratch' && recipe.kairosify.framework === 'none');
+}
+
+export function recoveryFormat(recipe: Recipe): RecoveryFormat {
+  if (recipe.disk.recovery !== 'auto') return recipe.disk.recovery;
+  return hasFramework(recipe) ? 'img' : 'squashfs';
+}
+
+/** The artifacts to make, in build order: cloud images need the EFI disk first. */
+export function buildOrder(artifacts: ReadonlyArray<ArtifactKind>): ArtifactKind[] {
+  const wanted = new Set(artifacts);
+  if (wanted.has('vhd') || wanted.has('gce')) wanted.add('raw-efi');
+  const order: ArtifactKind[] = ['iso', 'netboot', 'raw-efi', 'raw-bios', 'vhd', 'gce', 'uki', 'rootfs-tar'];
+  return order.filter((k) => wanted.has(k));
 }
 
 export async function runBuild(request: BuildRequest, ctx: JobContext): Promise<JobResult> {
@@ -32,18 +61,78 @@ export async function runBuild(request: BuildRequest, ctx: JobContext): Promise<
   const artifacts: ArtifactInfo[] = [];
   try {
     const rootfs = await ensureRootfs(docker, session, image.imageId, ctx);
-    await ensureSquashfs(session, rootfs, ctx);
-    for (const kind of recipe.artifacts) {
+    const kinds = buildOrder(recipe.artifacts);
+    const live = kinds.includes('iso') || kinds.includes('netboot');
+    const squashfsRecovery = (kinds.includes('raw-efi') || kinds.includes('raw-bios')) && recoveryFormat(recipe) === 'squashfs';
+    if (live || squashfsRecovery) await ensureSquashfs(session, rootfs, ctx);
+    // The live media may carry an overlay over the rootfs; the disks keep the image as it is.
+    const liveSquashfs = live && recipe.iso.overlayRootfs
+      ? await overlaySquashfs(session, rootfs, await uploadOverlay(session, recipe.iso.overlayRootfs, 'overlay-rootfs folder'), ctx)
+      : rootfs.squashfs;
+    const extraCmdline = recipe.iso.cmdline || undefined;
+    const name = recipe.name;
+    const make = async (kind: ArtifactKind): Promise<ReadonlyArray<ArtifactInfo>> => {
       switch (kind) {
-        case 'iso':
-          artifacts.push(await buildIso(session, { rootfs, cloudConfig: recipe.cloudConfig, outputDir, fileName: `${recipe.name}.iso` }, ctx));
-          break;
-        default:
-          assertNever(kind);
+        case 'iso': {
+          const overlayIso = recipe.iso.overlayIso ? await uploadOverlay(session, recipe.iso.overlayIso, 'overlay-iso folder') : undefined;
+          return [
+            await buildIso(
+              session,
+              { rootfs, squashfs: liveSquashfs, cloudConfig: recipe.cloudConfig, outputDir, fileName: `${name}.iso`, ...(overlayIso ? { overlayIso } : {}), ...(extraCmdline ? { extraCmdline } : {}) },
+              ctx,
+            ),
+          ];
+        }
+        case 'netboot':
+          return buildNetboot(session, { rootfs, squashfs: liveSquashfs, outputDir, name, cloudConfig: recipe.cloudConfig, ...(extraCmdline ? { extraCmdline } : {}) }, ctx);
+        case 'raw-efi':
+        case 'raw-bios': {
+          const firmware = kind === 'raw-efi' ? 'efi' : 'bios';
+          return buildRawDisk(
+              session,
+              {
+                rootfs,
+                firmware,
+                recovery: recoveryFormat(recipe),
+                framework: hasFramework(recipe),
+                cloudConfig: recipe.cloudConfig,
+                outputDir,
+                fileName: `${name}-${firmware}.raw`,
+                sizeMiB: recipe.disk.sizeMiB,
+                ...(extraCmdline ? { extraCmdline } : {}),
+              },
+              ctx,
+          );
+        }
+        case 'vhd':
+          return [await buildVhd(session, outputDir, `${name}-efi.raw`, `${name}.vhd`, ctx)];
+        case 'gce':
+          return [await buildGce(session, outputDir, `${name}-efi.raw`, `${name}.raw.gce.tar.gz`, ctx)];
+        case 'uki': {
+          const keys = await ensureKeys(session, { ...(recipe.trustedBoot.keysFolder ? { keysFolder: recipe.trustedBoot.keysFolder } : {}), outputDir, name }, ctx);
+          return buildUki(session, { rootfs, keysDir: keys.dir, outputDir, name, ...(extraCmdline ? { extraCmdline } : {}) }, ctx);
+        }
+        case 'rootfs-tar':
+          return [await buildRootfsTar(session, rootfs, outputDir, `${name}.rootfs.tar.zst`, ctx)];
       }
+    };
+    for (const kind of kinds) {
+      ctx.throwIfCancelled();
+      // What this artifact is made from; VHD and GCE also from the EFI disk they are copies of.
+      const print = fingerprint({ kind, app: APP_VERSION, builderImage, imageId: image.imageId, name, cloudConfig: recipe.cloudConfig, iso: recipe.iso, disk: recipe.disk, trustedBoot: recipe.trustedBoot, recovery: recoveryFormat(recipe), raw: kind === 'vhd' || kind === 'gce' ? artifacts.find((a) => a.kind === 'raw-efi')?.sha256 : undefined });
+      const earlier = await reusable(outputDir, name, kind, print);
+      if (earlier) {
+        ctx.phase('artifacts', kind, 'cached');
+        artifacts.push(...earlier);
+        continue;
+      }
+      const made = await make(kind);
+      await remember(outputDir, name, kind, print, made);
+      artifacts.push(...made);
     }
   } finally {
     await session.close();
   }
+  for (const a of artifacts) ctx.log('artifacts', `${a.kind.padEnd(10)} ${a.path}  ${formatBytes(a.size)}`);
   return { image: image.tag, imageId: image.imageId, artifacts, seconds: (performance.now() - started) / 1000 };
 }

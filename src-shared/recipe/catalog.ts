@@ -17,15 +17,15 @@ export const SOURCE_KINDS = ['image', 'dockerfile', 'rootfs'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 export type KairosifyMethod = (typeof KAIROSIFY_METHODS)[number];
 
-/** Artifact kinds the engine builds today. The list grows as artifact builders land. */
-export const ARTIFACT_KINDS = ['iso'] as const;
+/** Artifact kinds the engine builds. */
+export const ARTIFACT_KINDS = ['iso', 'raw-efi', 'raw-bios', 'uki', 'vhd', 'gce', 'netboot', 'rootfs-tar'] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 
-/** Artifacts that boot a Trusted Boot image (signed UKIs); none can be built yet. */
-export const TRUSTED_BOOT_ARTIFACTS: ReadonlyArray<ArtifactKind> = [];
+/** What a Trusted Boot image can be built as: it boots only from a signed UKI (no GRUB, no separate initrd). */
+export const TRUSTED_BOOT_ARTIFACTS: ReadonlyArray<ArtifactKind> = ['uki', 'rootfs-tar'];
 
 export interface ArtifactInfoEntry {
-  readonly id: string;
+  readonly id: ArtifactKind;
   readonly label: string;
   readonly description: string;
   /** Built by this version; the others are shown so users see what is coming. */
@@ -35,12 +35,13 @@ export interface ArtifactInfoEntry {
 /** Everything AuroraBoot builds, in the order the wizard lists them. */
 export const ARTIFACT_CATALOG: ReadonlyArray<ArtifactInfoEntry> = [
   { id: 'iso', label: 'Hybrid ISO', description: 'BIOS and UEFI live/installer media for USB sticks, DVDs and VMs', available: true },
-  { id: 'raw-efi', label: 'Raw disk (EFI)', description: 'A ready-installed disk image for UEFI machines and SD cards', available: false },
-  { id: 'raw-bios', label: 'Raw disk (BIOS)', description: 'A ready-installed disk image for legacy BIOS machines', available: false },
-  { id: 'uki', label: 'Signed UKI', description: 'Trusted Boot: a signed unified kernel image and its ISO', available: false },
-  { id: 'vhd', label: 'Azure VHD', description: 'A fixed VHD for Azure', available: false },
-  { id: 'gce', label: 'Google Compute Engine', description: 'disk.raw in a .tar.gz, for GCE images', available: false },
-  { id: 'netboot', label: 'Netboot', description: 'Kernel, initrd, squashfs and an iPXE script', available: false },
+  { id: 'raw-efi', label: 'Raw disk (EFI)', description: 'A disk image that installs itself on first boot (UEFI), for VMs, clouds and SD cards', available: true },
+  { id: 'raw-bios', label: 'Raw disk (BIOS)', description: 'The same for legacy BIOS machines', available: true },
+  { id: 'uki', label: 'Signed UKI', description: 'Trusted Boot: a signed unified kernel image, and an ISO that installs it', available: true },
+  { id: 'vhd', label: 'Azure VHD', description: 'The EFI disk as a fixed VHD for Azure', available: true },
+  { id: 'gce', label: 'Google Compute Engine', description: 'The EFI disk as disk.raw in a .tar.gz, for GCE images', available: true },
+  { id: 'netboot', label: 'Netboot', description: 'Kernel, initrd, squashfs and an iPXE script', available: true },
+  { id: 'rootfs-tar', label: 'Root filesystem tarball', description: 'The system as a .tar.zst, for containers and custom tooling', available: true },
 ];
 
 export interface ModelInfo {

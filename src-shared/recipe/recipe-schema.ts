@@ -86,7 +86,32 @@ export const RecipeSchema = z
       })
       .prefault({}),
     cloudConfig: z.string().default('#cloud-config\n'),
-    artifacts: z.array(z.enum(ARTIFACT_KINDS)).min(1, 'list at least one artifact').default(['iso']),
+    artifacts: z
+      .array(z.enum(ARTIFACT_KINDS))
+      .min(1, 'list at least one artifact')
+      .refine((list) => new Set(list).size === list.length, 'lists an artifact twice')
+      .default(['iso']),
+    /** The live media (ISO, netboot): files added to the ISO and to its root filesystem, extra kernel arguments. */
+    iso: z
+      .strictObject({
+        overlayIso: z.string().min(1).optional(),
+        overlayRootfs: z.string().min(1).optional(),
+        cmdline: z.string().regex(/^[^\n]*$/, 'one line of kernel arguments').default(''),
+      })
+      .prefault({}),
+    /** Raw disks (and VHD, GCE made from them). */
+    disk: z
+      .strictObject({
+        /** Size of the disk image in MiB; 0 makes it as small as the system allows. */
+        sizeMiB: z.number().int().min(0).max(16 * 1024 * 1024).default(0),
+        /**
+         * The recovery system: "img" an ext2 image (COS_SYSTEM) as upstream, which the Kairos framework
+         * loop-mounts; "squashfs" the compressed image dracut itself can boot; "auto" img with the
+         * framework, squashfs without (a plain image has nothing to loop-mount an ext2 image).
+         */
+        recovery: z.enum(['auto', 'img', 'squashfs']).default('auto'),
+      })
+      .prefault({}),
     output: z.string().min(1).default('build'),
   })
   .superRefine((r, ctx) => {
@@ -136,14 +161,20 @@ export const RecipeSchema = z
         message: 'the scratch method builds core images; use method: kairos-init for k3s/k0s',
       });
     }
-    if (r.trustedBoot.enabled && !r.artifacts.some((a) => (TRUSTED_BOOT_ARTIFACTS as ReadonlyArray<string>).includes(a))) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['trustedBoot', 'enabled'],
-        message: TRUSTED_BOOT_ARTIFACTS.length === 0
-          ? 'Trusted Boot images boot from a signed UKI, which this version cannot build yet'
-          : `Trusted Boot images boot from a signed UKI: add one of ${TRUSTED_BOOT_ARTIFACTS.join(', ')} to the artifacts`,
-      });
+    if (r.trustedBoot.enabled) {
+      const others = r.artifacts.filter((a) => !(TRUSTED_BOOT_ARTIFACTS as ReadonlyArray<string>).includes(a));
+      if (others.length > 0 || !r.artifacts.includes('uki')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['artifacts'],
+          message: `Trusted Boot images boot only from a signed UKI: build uki (and rootfs-tar if wanted)${others.length ? `, not ${others.join(', ')}` : ''}`,
+        });
+      }
+    } else if (r.artifacts.includes('uki')) {
+      ctx.addIssue({ code: 'custom', path: ['artifacts'], message: 'a signed UKI needs Trusted Boot: enable it (trustedBoot.enabled: true)' });
+    }
+    if (r.trustedBoot.keysFolder !== undefined && !r.trustedBoot.enabled) {
+      ctx.addIssue({ code: 'custom', path: ['trustedBoot', 'keysFolder'], message: 'keys are only used with Trusted Boot enabled' });
     }
     const header = r.cloudConfig.trimStart().split('\n', 1)[0]?.trim() ?? '';
     if (!['#cloud-config', '#kairos-config', '#node-config'].includes(header)) {

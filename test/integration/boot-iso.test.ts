@@ -25,6 +25,21 @@ describe.skipIf(skipReason(env, 'docker', 'qemu') !== undefined)('boot tests of 
     expect(await readFile(`${iso}.uefi.boot.log`, 'utf8')).toContain('BdsDxe: starting');
   });
 
+  it('boots the raw EFI disk (OVMF) to userspace', async () => {
+    const raw = iso.replace(/\.iso$/, '-efi.raw');
+    const result = await cli(['boot-test', raw, '--uefi', '--timeout', '420']);
+    expect(result.all).toMatch(/booted \(uefi\): .*(login:|multi-user\.target)/);
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('boots the raw BIOS disk to userspace', async () => {
+    const raw = iso.replace(/\.iso$/, '-bios.raw');
+    const result = await cli(['boot-test', raw, '--timeout', '420']);
+    expect(result.all).toMatch(/booted \(bios\): .*(login:|multi-user\.target)/);
+    expect(result.exitCode).toBe(0);
+    expect(await readFile(`${raw}.bios.boot.log`, 'utf8')).toContain('GNU GRUB');
+  });
+
   it('boots with the independent qemu command line from the README', async () => {
     const readme = await readFile(`${REPO}/README.md`, 'utf8');
     const block = /<!-- independent-boot -->\s*```sh\n([\s\S]*?)```/.exec(readme);

@@ -2,7 +2,6 @@
 import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pack } from 'tar-stream';
 import type { ArtifactInfo } from '../../../src-shared/jobs/job-events.js';
 import { shellQuote } from '../../../src-shared/util/shell-quote.js';
 import type { BuilderSession } from '../../builder/builder-session.js';
@@ -10,6 +9,8 @@ import type { JobContext } from '../../jobs/job-context.js';
 import { writeChecksum } from '../checksum.js';
 import type { CachedRootfs } from '../rootfs-cache.js';
 import { xorrisoPercent } from '../tool-progress.js';
+import { EFI_BOOT_FILES_SCRIPT, ownedBy } from '../shell-snippets.js';
+import { textTar } from '../text-tar.js';
 import {
   GRUB_BIOS_MODULES,
   GRUB_EFI_MODULES,
@@ -22,6 +23,10 @@ import {
 
 export interface IsoRequest {
   readonly rootfs: CachedRootfs;
+  /** The squashfs to boot, when not the image's own (an overlay-rootfs one). */
+  readonly squashfs?: string;
+  /** A folder in the builder whose files are added to the ISO's root (overlay-iso). */
+  readonly overlayIso?: string;
   readonly cloudConfig: string;
   /** Host folder of the output, mounted at /out in the builder. */
   readonly outputDir: string;
@@ -31,42 +36,22 @@ export interface IsoRequest {
 }
 
 function stageTar(request: IsoRequest): Readable {
-  const tar = pack();
-  const file = (name: string, content: string): void => {
-    tar.entry({ name, mode: 0o644, mtime: new Date(0) }, content);
-  };
-  file(`iso-stage${GRUB_PREFIX}/grub.cfg`, grubLiveConfig({
-    ...(request.extraCmdline !== undefined ? { extraCmdline: request.extraCmdline } : {}),
-    ...(request.grubTimeout !== undefined ? { timeout: request.grubTimeout } : {}),
-  }));
-  file('iso-stage/config.yaml', request.cloudConfig.endsWith('\n') ? request.cloudConfig : `${request.cloudConfig}\n`);
-  file('efi/grub.cfg', grubEfiStubConfig());
-  tar.finalize();
-  return tar as unknown as Readable;
+  return textTar([
+    [`iso-stage${GRUB_PREFIX}/grub.cfg`, grubLiveConfig({
+      ...(request.extraCmdline !== undefined ? { extraCmdline: request.extraCmdline } : {}),
+      ...(request.grubTimeout !== undefined ? { timeout: request.grubTimeout } : {}),
+    })],
+    ['iso-stage/config.yaml', request.cloudConfig.endsWith('\n') ? request.cloudConfig : `${request.cloudConfig}\n`],
+    ['efi/grub.cfg', grubEfiStubConfig()],
+  ]);
 }
-
-/** Prints the real file behind a path of the image, following links inside the rootfs only. */
-const RESOLVE_IN_ROOTFS = `
-resolve() {
-  local p="$1" i=0 t
-  while [ -L "$root$p" ] && [ "$i" -lt 8 ]; do
-    t=$(readlink "$root$p")
-    case "$t" in /*) p="$t" ;; *) p="$(dirname "$p")/$t" ;; esac
-    i=$((i + 1))
-  done
-  if [ ! -f "$root$p" ]; then
-    echo "the image has no $1 (the kernel link and initrd are made by the kairosify step)" >&2
-    exit 3
-  fi
-  printf '%s\\n' "$root$p"
-}`;
 
 export function isoScript(request: IsoRequest, work: string): string {
   const q = shellQuote;
   const partial = `/out/${request.fileName}.partial`;
   return [
     `root=${q(request.rootfs.rootfsDir)}`,
-    RESOLVE_IN_ROOTFS,
+    EFI_BOOT_FILES_SCRIPT,
     'kernel=$(resolve /boot/vmlinuz)',
     'initrd=$(resolve /boot/initrd)',
     `cd ${q(work)}`,
@@ -75,36 +60,31 @@ export function isoScript(request: IsoRequest, work: string): string {
     `grub-mkimage -O i386-pc -p ${GRUB_PREFIX} -o core.img ${GRUB_BIOS_MODULES.join(' ')}`,
     'cat /usr/lib/grub/i386-pc/cdboot.img core.img > iso-stage/boot/eltorito.img',
     'cp /usr/lib/grub/i386-pc/boot_hybrid.img iso-stage/boot/boot_hybrid.img',
-    '# UEFI: GRUB in a FAT image (the ESP), whose grub.cfg hands over to the ISO one',
-    '# the same hand-over is built in: firmware may start GRUB from a device it cannot read files from',
-    `grub-mkimage -O x86_64-efi -p /EFI/BOOT -c efi/grub.cfg -o bootx64.efi ${GRUB_EFI_MODULES.join(' ')}`,
-    'kib=$(( ($(stat -c %s bootx64.efi) + $(stat -c %s efi/grub.cfg)) / 1024 + 1024 ))',
+    '# UEFI: a FAT image (the ESP) whose grub.cfg hands over to the ISO one. The distribution\'s',
+    '# signed shim and GRUB when the image has them (Secure Boot), else GRUB built here with the',
+    '# same hand-over built in (firmware may start it from a device it cannot read files from).',
+    'mkdir -p esp/EFI/BOOT && cp efi/grub.cfg esp/EFI/BOOT/grub.cfg',
+    'if [ -n "$shim" ]; then cp "$shim" esp/EFI/BOOT/bootx64.efi; cp "$grub" esp/EFI/BOOT/grubx64.efi; echo "UEFI boot: $(basename "$shim") and $(basename "$grub") from the image"; else',
+    `  grub-mkimage -O x86_64-efi -p /EFI/BOOT -c efi/grub.cfg -o esp/EFI/BOOT/bootx64.efi ${GRUB_EFI_MODULES.join(' ')}; fi`,
+    'kib=$(( $(du -s --apparent-size -k esp | cut -f1) + 1024 ))',
     'kib=$(( (kib + 1023) / 1024 * 1024 ))',
     'rm -f uefi.img',
     `mkfs.fat -C -n ${EFI_IMAGE_LABEL} uefi.img "$kib" >/dev/null`,
-    'mmd -i uefi.img ::/EFI ::/EFI/BOOT',
-    'mcopy -i uefi.img bootx64.efi ::/EFI/BOOT/BOOTX64.EFI',
-    'mcopy -i uefi.img efi/grub.cfg ::/EFI/BOOT/grub.cfg',
+    'mcopy -s -i uefi.img esp/EFI ::/',
     `rm -f ${q(partial)}`,
     `xorriso ${xorrisoArgs({
       output: partial,
       stageDir: `${work}/iso-stage`,
-      squashfs: request.rootfs.squashfs,
+      squashfs: request.squashfs ?? request.rootfs.squashfs,
+      ...(request.overlayIso ? { overlayIso: request.overlayIso } : {}),
       kernel: '"$kernel"',
       initrd: '"$initrd"',
       efiImage: `${work}/uefi.img`,
     })
       .map((a) => (a.startsWith('"$') ? a : q(a)))
       .join(' ')}`,
-    chownCommand(partial),
+    ownedBy(q(partial)),
   ].join('\n');
-}
-
-/** Gives the file to the user running the app (the builder writes as root). */
-function chownCommand(path: string): string {
-  const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
-  const gid = typeof process.getgid === 'function' ? process.getgid() : 0;
-  return uid === 0 ? ':' : `chown ${uid}:${gid} ${shellQuote(path)}`;
 }
 
 export async function buildIso(session: BuilderSession, request: IsoRequest, ctx: JobContext): Promise<ArtifactInfo> {

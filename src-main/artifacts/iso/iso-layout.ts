@@ -104,6 +104,8 @@ export interface XorrisoInputs {
   readonly kernel: string;
   readonly initrd: string;
   readonly efiImage: string;
+  /** A folder whose files are added to the ISO's root, over the others (overlay-iso). */
+  readonly overlayIso?: string;
 }
 
 /**
@@ -121,6 +123,7 @@ export function xorrisoArgs(i: XorrisoInputs): string[] {
     '-map', i.squashfs, ISO_SQUASHFS,
     '-map', i.kernel, ISO_KERNEL,
     '-map', i.initrd, ISO_INITRD,
+    ...(i.overlayIso ? ['-map', i.overlayIso, '/'] : []),
     '-boot_image', 'grub', 'bin_path=/boot/eltorito.img',
     '-boot_image', 'grub', `grub2_mbr=${i.stageDir}/boot/boot_hybrid.img`,
     '-boot_image', 'grub', 'grub2_boot_info=on',
