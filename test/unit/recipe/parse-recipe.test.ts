@@ -17,7 +17,7 @@ describe('parseRecipeYaml', () => {
     if (!result.ok) return;
     expect(result.recipe.name).toBe('debian-bookworm');
     expect(result.recipe.kairosify).toMatchObject({ method: 'scratch', framework: 'none' });
-    expect(result.recipe.artifacts).toEqual(['iso']);
+    expect(result.recipe.artifacts).toEqual(['iso', 'raw-efi', 'raw-bios', 'vhd', 'gce', 'netboot', 'rootfs-tar']);
   });
 
   it('fills defaults for a minimal recipe', () => {
