@@ -32,10 +32,14 @@ export class BuilderSession {
   static async start(
     docker: Docker,
     image: string,
-    options: { readonly outputDir?: string; readonly jobId: string; readonly signal: AbortSignal },
+    options: { readonly outputDir?: string; readonly jobId: string; readonly signal: AbortSignal; readonly readOnly?: Readonly<Record<string, string>> },
   ): Promise<BuilderSession> {
     await removeOrphans(docker);
-    const binds = options.outputDir ? [`${options.outputDir}:/out`] : [];
+    // The output folder at /out; other host folders read-only where asked ({ '/in': hostDir }).
+    const binds = [
+      ...(options.outputDir ? [`${options.outputDir}:/out`] : []),
+      ...Object.entries(options.readOnly ?? {}).map(([target, host]) => `${host}:${target}:ro`),
+    ];
     const container = await docker.createContainer({
       Image: image,
       Cmd: ['sleep', 'infinity'],

@@ -21,6 +21,7 @@ import { startJob } from '../jobs/job-runner.js';
 import { runBuild } from '../pipeline/build-pipeline.js';
 import { dockerfileFor } from '../pipeline/kairosify.js';
 import { ProgressView } from './progress-view.js';
+import { swapIsoConfig } from '../artifacts/iso/swap-config.js';
 import { createApiServer } from '../api/handlers.js';
 import { defaultDataDir } from '../api/app-store.js';
 import { startWebServer } from '../web/web-server.js';
@@ -176,6 +177,20 @@ export function createProgram(): Command {
         runBootTest({ artifact, firmware: opts.uefi ? 'uefi' : 'bios', timeoutSeconds, accel: opts.accel, ...(opts.log ? { logFile: opts.log } : {}) }, ctx),
       );
       if (!globals().json) process.stdout.write(`${result.message ?? 'booted'} in ${formatDuration(result.seconds)}\n`);
+    });
+
+  program
+    .command('iso-config')
+    .description('write a copy of an ISO with another cloud-config, in seconds (no rebuild)')
+    .argument('<iso>', 'an ISO made by kairos-factory (or AuroraBoot)')
+    .argument('<cloud-config>', 'the new cloud-config (YAML file)')
+    .option('-o, --output <file>', 'the new ISO (default: <iso>-config.iso)')
+    .action(async (iso: string, configPath: string, opts: { output?: string }) => {
+      const cloudConfig = await readFile(configPath, 'utf8').catch((e: Error) => {
+        throw new AppError('recipe-invalid', `Cannot read ${configPath}: ${e.message}`);
+      });
+      const result = await runWithProgress('build', globals(), (ctx) => swapIsoConfig({ iso, cloudConfig, ...(opts.output ? { output: opts.output } : {}) }, ctx));
+      if (!globals().json) process.stdout.write(`${result.message ?? 'done'} in ${formatDuration(result.seconds)}\n`);
     });
 
   program

@@ -1,7 +1,7 @@
 // The example recipe, built by the CLI in global-setup: the ISO's layout inspected without
 // mounting anything (xorriso, mtools, unsquashfs), its checksum, and a cached rebuild.
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -83,6 +83,26 @@ describe.skipIf(skip !== undefined)('kairos-factory build examples/debian-bookwo
     expect((await execa('unsquashfs', ['-cat', squash, 'etc/machine-id'])).stdout).toBe('');
   });
 
+  it('swaps only the cloud-config of the ISO in seconds, keeping BIOS and UEFI boot', async () => {
+    const config = join(scratch, 'new.yaml');
+    const copy = join(scratch, 'swapped.iso');
+    await writeFile(config, '#cloud-config\nhostname: swapped-in\n');
+    const started = Date.now();
+    const result = await cli(['iso-config', iso, config, '--output', copy]);
+    expect(result.exitCode).toBe(0);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    await execa('xorriso', ['-osirrox', 'on', '-indev', copy, '-extract', '/config.yaml', join(scratch, 'swapped.yaml')]);
+    expect(await readFile(join(scratch, 'swapped.yaml'), 'utf8')).toBe('#cloud-config\nhostname: swapped-in\n');
+    const swapped = (await execa('xorriso', ['-indev', copy, '-report_el_torito', 'plain', '-report_system_area', 'plain', '-pvd_info'], { all: true })).all;
+    expect(swapped).toMatch(/El Torito boot img :\s+1\s+BIOS/);
+    expect(swapped).toMatch(/El Torito boot img :\s+2\s+UEFI/);
+    expect(swapped).toMatch(/GPT type GUID\s*:\s*2\s+28732ac11ff8d211ba4b00a0c93ec93b/);
+    expect(swapped).toMatch(/Volume Id\s*:\s*COS_LIVE/);
+    const bad = await cli(['iso-config', iso, 'examples/debian-bookworm.yaml', '--output', join(scratch, 'bad.iso')]);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.all).toContain('error: The cloud-config is not valid');
+  });
+
   it('rebuilds an unchanged recipe from the cache in seconds', async () => {
     const started = Date.now();
     const result = await cli(['build', 'examples/debian-bookworm.yaml', '--output', env.outputDir]);
@@ -90,6 +110,7 @@ describe.skipIf(skip !== undefined)('kairos-factory build examples/debian-bookwo
     expect(result.all).toMatch(/\(8 steps, 7 cached\)/);
     expect(result.all).toContain('export rootfs (cached)');
     expect(result.all).toContain('squashfs (cached)');
-    expect(Date.now() - started).toBeLessThan(60_000);
+    for (const kind of ['iso', 'raw-efi', 'raw-bios', 'vhd', 'gce', 'netboot', 'rootfs-tar']) expect(result.all).toContain(`✓ ${kind} (cached)`);
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 });
