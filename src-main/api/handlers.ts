@@ -120,9 +120,11 @@ export function createApiServer(options: ApiOptions): ApiServer {
       const jobId = jobs.start('build', `Build ${recipe.name}`, (ctx) => runBuild({ recipe, outputDir }, ctx), recipe.name);
       return { jobId };
     },
-    'bootTest.start': async ({ artifact, firmware }) => {
+    'bootTest.start': async ({ artifact, mode }) => {
       const path = resolve(artifact);
-      const jobId = jobs.start('boot-test', `Test ${path.split(/[\\/]/).pop() ?? path} (${firmware.toUpperCase()})`, (ctx) => runBootTest({ artifact: path, firmware }, ctx));
+      const label = mode === 'secureboot' ? 'UEFI Secure Boot' : mode.toUpperCase();
+      const request = { artifact: path, firmware: mode === 'bios' ? ('bios' as const) : ('uefi' as const), ...(mode === 'secureboot' ? { secureBoot: true } : {}) };
+      const jobId = jobs.start('boot-test', `Test ${path.split(/[\\/]/).pop() ?? path} (${label})`, (ctx) => runBootTest(request, ctx));
       return { jobId };
     },
     'drives.list': async ({ image }) => {

@@ -16,6 +16,11 @@ export interface QemuOptions {
   /** UEFI: firmware code (read-only) and this run's private copy of the variables store. */
   readonly ovmfCode?: string;
   readonly ovmfVars?: string;
+  /**
+   * UEFI with Secure Boot: the firmware's variables live in SMM (System Management Mode), where
+   * only the firmware can change them; OVMF's secboot build refuses to start without it.
+   */
+  readonly secureBoot?: boolean;
 }
 
 export function qemuArgs(o: QemuOptions): string[] {
@@ -23,7 +28,9 @@ export function qemuArgs(o: QemuOptions): string[] {
   if (o.accel === 'tcg') args.push('-accel', 'tcg,thread=multi', '-cpu', 'qemu64');
   else args.push('-accel', o.accel, '-cpu', 'host');
   args.push('-smp', String(o.cpus ?? 2), '-m', String(o.memoryMiB ?? 2048));
-  args.push('-machine', o.firmware === 'uefi' ? 'q35' : 'pc');
+  if (o.secureBoot && o.firmware !== 'uefi') throw new Error('Secure Boot needs UEFI');
+  args.push('-machine', o.firmware === 'uefi' ? (o.secureBoot ? 'q35,smm=on' : 'q35') : 'pc');
+  if (o.secureBoot) args.push('-global', 'driver=cfi.pflash01,property=secure,value=on');
   // No display, no video card (soft lockups under TCG), no reboot: a panic or reset ends qemu.
   args.push('-display', 'none', '-vga', 'none', '-no-reboot', '-serial', `file:${o.serialLog}`, '-monitor', 'none');
   args.push('-nic', 'user,model=virtio-net-pci');

@@ -1,6 +1,6 @@
 // Boots an artifact headless in qemu and watches its serial console until userspace answers,
 // the boot fails, or time runs out. The console log is kept next to the artifact.
-import { access, copyFile, mkdtemp, open, readFile, rm, constants } from 'node:fs/promises';
+import { access, copyFile, mkdtemp, open, readFile, rename, rm, stat, constants } from 'node:fs/promises';
 import { tmpdir, platform } from 'node:os';
 import { basename, join } from 'node:path';
 import { execa } from 'execa';
@@ -17,6 +17,37 @@ export interface BootTestRequest {
   readonly accel?: Accel | 'auto';
   /** Where the serial console is saved; default: <artifact>.<firmware>.boot.log */
   readonly logFile?: string;
+  /**
+   * UEFI with Secure Boot enforced, starting in Setup Mode (no keys): the medium must enrol its
+   * own keys (a UKI ISO built with trustedBoot.enroll: force), and the test then passes only if
+   * the kernel reports Secure Boot enabled.
+   */
+  readonly secureBoot?: boolean;
+  /** Guest memory; default 2 GiB, more for a UKI ISO, whose initrd holds the whole system. */
+  readonly memoryMiB?: number;
+}
+
+/** Secure Boot builds of OVMF with a variables store in Setup Mode (no keys enrolled). */
+const OVMF_SECBOOT_PAIRS: ReadonlyArray<readonly [string, string]> = [
+  ['/usr/share/OVMF/OVMF_CODE_4M.secboot.fd', '/usr/share/OVMF/OVMF_VARS_4M.fd'],
+  ['/usr/share/OVMF/OVMF_CODE.secboot.fd', '/usr/share/OVMF/OVMF_VARS.fd'],
+  ['/usr/share/edk2/ovmf/OVMF_CODE.secboot.fd', '/usr/share/edk2/ovmf/OVMF_VARS.fd'],
+  ['/usr/share/qemu/edk2-x86_64-secure-code.fd', '/usr/share/qemu/edk2-i386-vars.fd'],
+  ['/opt/homebrew/share/qemu/edk2-x86_64-secure-code.fd', '/opt/homebrew/share/qemu/edk2-i386-vars.fd'],
+];
+
+/** What systemd-boot prints when it enrols keys, before it resets the machine. */
+const ENROLLING = /Enrolling secure boot keys/i;
+/** What the kernel prints when the firmware booted it with Secure Boot enforced. */
+const SECURE_BOOT_ON = /secureboot: Secure boot enabled/;
+/** What OVMF and systemd-boot print when a signature check fails. */
+const SECURITY_VIOLATION = /Security Violation|Access Denied/i;
+
+/** Memory for a UKI ISO: its initrd is the compressed system, unpacked into RAM next to itself. */
+export async function defaultMemoryMiB(artifact: string): Promise<number> {
+  if (!/\.uki\.iso$/i.test(artifact)) return 2048;
+  const size = (await stat(artifact)).size / (1024 * 1024);
+  return Math.max(2048, Math.ceil((size * 5 + 1024) / 256) * 256);
 }
 
 const OVMF_PAIRS: ReadonlyArray<readonly [string, string]> = [
@@ -37,8 +68,8 @@ async function readable(path: string): Promise<boolean> {
   }
 }
 
-export async function findOvmf(): Promise<readonly [string, string] | undefined> {
-  for (const pair of OVMF_PAIRS) {
+export async function findOvmf(secureBoot = false): Promise<readonly [string, string] | undefined> {
+  for (const pair of secureBoot ? OVMF_SECBOOT_PAIRS : OVMF_PAIRS) {
     if ((await readable(pair[0])) && (await readable(pair[1]))) return pair;
   }
   return undefined;
@@ -76,22 +107,27 @@ export async function runBootTest(request: BootTestRequest, ctx: JobContext): Pr
   if (!(await readable(request.artifact))) {
     throw new AppError('boot-failed', `Cannot read ${request.artifact}`, { hint: 'Check the path of the artifact to boot' });
   }
+  if (request.secureBoot && request.firmware !== 'uefi') {
+    throw new AppError('recipe-invalid', 'Secure Boot needs UEFI firmware', { hint: 'Add --uefi' });
+  }
   const binary = await qemuBinary();
   const accel = request.accel === undefined || request.accel === 'auto' ? await detectAccel() : request.accel;
   const timeoutMs = (request.timeoutSeconds ?? 300) * 1000;
-  const logFile = request.logFile ?? `${request.artifact}.${request.firmware}.boot.log`;
+  const mode = request.secureBoot ? 'secureboot' : request.firmware;
+  const logFile = request.logFile ?? `${request.artifact}.${mode}.boot.log`;
   const scratch = await mkdtemp(join(tmpdir(), 'kf-boot-'));
   try {
     let ovmfCode: string | undefined;
     let ovmfVars: string | undefined;
     if (request.firmware === 'uefi') {
-      const ovmf = await findOvmf();
+      const ovmf = await findOvmf(request.secureBoot);
       if (!ovmf) {
-        throw new AppError('qemu-missing', 'No OVMF (UEFI firmware for qemu) found', {
+        throw new AppError('qemu-missing', `No OVMF (UEFI firmware for qemu)${request.secureBoot ? ' with Secure Boot' : ''} found`, {
           hint: 'Install it: `sudo apt-get install ovmf` (Debian/Ubuntu) or `sudo dnf install edk2-ovmf` (Fedora)',
         });
       }
       ovmfCode = ovmf[0];
+      // A private copy per run: enrolled keys and boot entries never leak into the next test.
       ovmfVars = join(scratch, 'OVMF_VARS.fd');
       await copyFile(ovmf[1], ovmfVars);
     }
@@ -102,82 +138,137 @@ export async function runBootTest(request: BootTestRequest, ctx: JobContext): Pr
       firmware: request.firmware,
       accel,
       serialLog: logFile,
+      memoryMiB: request.memoryMiB ?? (await defaultMemoryMiB(request.artifact)),
       ...(ovmfCode ? { ovmfCode } : {}),
       ...(ovmfVars ? { ovmfVars } : {}),
+      ...(request.secureBoot ? { secureBoot: true } : {}),
     });
-    ctx.log('boot-test', `Booting ${basename(request.artifact)} (${request.firmware.toUpperCase()}, ${accel}); console log: ${logFile}`);
+    const label = request.secureBoot ? 'UEFI Secure Boot' : request.firmware.toUpperCase();
+    ctx.log('boot-test', `Booting ${basename(request.artifact)} (${label}, ${accel}); console log: ${logFile}`);
     ctx.detail('boot-test', `${binary} ${args.join(' ')}`);
-
-    const child = execa(binary, args, { stdin: 'ignore', reject: false, cancelSignal: ctx.signal, forceKillAfterDelay: 2000 });
-    const watcher = new SerialWatcher();
     // No total: how long a boot takes is unknown; the timeout is a limit, not an estimate.
-    const meter = ctx.meter('boot-test', `boot ${request.firmware}`, 'steps');
-    let exited = false;
-    void child.then(() => {
-      exited = true;
-    });
+    const meter = ctx.meter('boot-test', `boot ${mode}`, 'steps');
 
-    let offset = 0;
-    const readNew = async (): Promise<void> => {
-      const handle = await open(logFile, 'r').catch(() => undefined);
-      if (!handle) return;
-      try {
-        const buffer = Buffer.alloc(64 * 1024);
-        for (;;) {
-          const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
-          if (bytesRead === 0) break;
-          offset += bytesRead;
-          const text = buffer.subarray(0, bytesRead).toString('utf8');
-          for (const line of text.split(/\r?\n/)) if (line.trim() !== '') ctx.detail('boot-test', line);
-          watcher.feed(text);
-        }
-      } finally {
-        await handle.close();
+    let text = '';
+    let verdict: ReturnType<SerialWatcher['feed']> | undefined;
+    // Secure Boot starts in Setup Mode: the first boot enrols the medium's keys and resets
+    // (which ends qemu, run with -no-reboot); the second boot, same variables, is the test.
+    for (let boot = 1; ; boot++) {
+      const outcome = await bootOnce(binary, args, logFile, started, timeoutMs, meter, ctx);
+      text = outcome.text;
+      verdict = outcome.verdict;
+      if (request.secureBoot && SECURITY_VIOLATION.test(text) && verdict?.status !== 'passed') {
+        throw new AppError('boot-failed', 'The firmware refused to start the medium: its signature does not match the enrolled keys', {
+          hint: `See the console log ${logFile}; the medium must be signed by the keys it enrols`,
+          logFile,
+        });
       }
-    };
-
-    try {
-      while (!watcher.verdict) {
-        await new Promise((r) => setTimeout(r, 500));
-        await readNew();
-        const elapsed = performance.now() - started;
-        meter.update(Math.floor(elapsed / 1000), `waiting for userspace (${Math.floor(elapsed / 1000)} s of ${Math.round(timeoutMs / 1000)} s)`);
-        if (watcher.verdict) break;
-        if (ctx.signal.aborted) throw cancelledError();
-        if (exited) {
-          await readNew();
-          if (watcher.verdict) break;
-          const result = await child;
-          throw new AppError('boot-failed', `qemu ended before the system booted (exit ${result.exitCode ?? 'signal'}): ${lastLine(result.stderr) || 'no message'}`, {
-            hint: `See the console log ${logFile}`,
-            logFile,
-          });
-        }
-        if (elapsed > timeoutMs) {
-          throw new AppError('boot-timeout', `No userspace after ${Math.round(timeoutMs / 1000)} s`, {
-            hint: `See the console log ${logFile}; allow longer with --timeout, or check the kernel command line`,
-            logFile,
-          });
-        }
+      if (outcome.exit && request.secureBoot && boot === 1 && ENROLLING.test(text)) {
+        const enrolLog = logFile.replace(/(\.log)?$/, '.enrol.log');
+        await rename(logFile, enrolLog);
+        ctx.log('boot-test', `Secure Boot keys enrolled by the medium (console: ${enrolLog}); booting again with Secure Boot enforced`);
+        continue;
       }
-    } finally {
-      child.kill('SIGTERM');
-      await child;
+      if (outcome.exit) {
+        const hint = request.secureBoot && boot === 1 ? '; a medium that enrols its own keys needs trustedBoot.enroll: force' : '';
+        throw new AppError('boot-failed', `qemu ended before the system booted (exit ${outcome.exit.exitCode ?? 'signal'}): ${lastLine(outcome.exit.stderr) || 'no message'}`, {
+          hint: `See the console log ${logFile}${hint}`,
+          logFile,
+        });
+      }
+      break;
     }
-    const verdict = watcher.verdict;
     if (verdict?.status === 'failed') {
       throw new AppError('boot-failed', `Boot failed: ${verdict.reason} ("${verdict.line.slice(0, 120)}")`, {
         hint: `See the console log ${logFile}`,
         logFile,
       });
     }
+    if (request.secureBoot && !SECURE_BOOT_ON.test(text)) {
+      throw new AppError('boot-failed', 'The system booted, but without Secure Boot enforced', {
+        hint: `See the console log ${logFile}: the kernel did not report "Secure boot enabled"`,
+        logFile,
+      });
+    }
     meter.finish('userspace reached');
     const seconds = (performance.now() - started) / 1000;
-    ctx.log('boot-test', `Userspace reached in ${seconds.toFixed(0)} s: ${verdict?.line ?? ''}`);
-    return { message: `booted (${request.firmware}): ${verdict?.line ?? ''}`, seconds };
+    ctx.log('boot-test', `Userspace reached in ${seconds.toFixed(0)} s${request.secureBoot ? ' with Secure Boot enforced' : ''}: ${verdict?.line ?? ''}`);
+    return { message: `booted (${mode}): ${verdict?.line ?? ''}`, seconds };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+interface BootOutcome {
+  readonly text: string;
+  readonly verdict: ReturnType<SerialWatcher['feed']> | undefined;
+  /** Set when qemu ended before a verdict. */
+  readonly exit?: { readonly exitCode: number | undefined; readonly stderr: string };
+}
+
+/** One qemu run: watches the serial log until a verdict, qemu's end, the timeout or cancel. */
+async function bootOnce(
+  binary: string,
+  args: ReadonlyArray<string>,
+  logFile: string,
+  started: number,
+  timeoutMs: number,
+  meter: ReturnType<JobContext['meter']>,
+  ctx: JobContext,
+): Promise<BootOutcome> {
+  const child = execa(binary, args, { stdin: 'ignore', reject: false, cancelSignal: ctx.signal, forceKillAfterDelay: 2000 });
+  const watcher = new SerialWatcher();
+  let exited = false;
+  void child.then(() => {
+    exited = true;
+  });
+  let text = '';
+  let offset = 0;
+  const readNew = async (): Promise<void> => {
+    const handle = await open(logFile, 'r').catch(() => undefined);
+    if (!handle) return;
+    try {
+      const buffer = Buffer.alloc(64 * 1024);
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+        if (bytesRead === 0) break;
+        offset += bytesRead;
+        const chunk = buffer.subarray(0, bytesRead).toString('utf8');
+        for (const line of chunk.split(/\r?\n/)) if (line.trim() !== '') ctx.detail('boot-test', line);
+        text += chunk;
+        watcher.feed(chunk);
+      }
+    } finally {
+      await handle.close();
+    }
+  };
+
+  try {
+    while (!watcher.verdict) {
+      await new Promise((r) => setTimeout(r, 500));
+      await readNew();
+      const elapsed = performance.now() - started;
+      meter.update(Math.floor(elapsed / 1000), `waiting for userspace (${Math.floor(elapsed / 1000)} s of ${Math.round(timeoutMs / 1000)} s)`);
+      if (watcher.verdict) break;
+      if (ctx.signal.aborted) throw cancelledError();
+      if (exited) {
+        await readNew();
+        if (watcher.verdict) break;
+        const result = await child;
+        return { text, verdict: undefined, exit: { exitCode: result.exitCode, stderr: String(result.stderr ?? '') } };
+      }
+      if (elapsed > timeoutMs) {
+        throw new AppError('boot-timeout', `No userspace after ${Math.round(timeoutMs / 1000)} s`, {
+          hint: `See the console log ${logFile}; allow longer with --timeout, or check the kernel command line`,
+          logFile,
+        });
+      }
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await child;
+  }
+  return { text, verdict: watcher.verdict };
 }
 
 function lastLine(text: string | undefined): string {

@@ -163,18 +163,36 @@ export function createProgram(): Command {
   program
     .command('boot-test')
     .description('boot an artifact headless in qemu and wait for userspace on its serial console')
-    .argument('<artifact>', 'ISO or raw disk image')
+    .argument('<artifact>', 'ISO (live or UKI) or raw disk image')
     .option('--uefi', 'boot with UEFI firmware (OVMF) instead of BIOS', false)
+    .option('--secure-boot', 'UEFI with Secure Boot enforced, from Setup Mode: the medium enrols its keys (trustedBoot.enroll: force)', false)
     .option('-t, --timeout <seconds>', 'give up after this many seconds', '300')
+    .option('-m, --memory <MiB>', 'guest memory (default 2048, more for a UKI ISO)')
     .addOption(new Option('--accel <accel>', 'qemu accelerator').choices(['auto', 'tcg', 'kvm', 'hvf', 'whpx']).default('auto'))
     .option('--log <file>', 'where to save the serial console')
-    .action(async (artifact: string, opts: { uefi: boolean; timeout: string; accel: 'auto' | 'tcg' | 'kvm' | 'hvf' | 'whpx'; log?: string }) => {
+    .action(async (artifact: string, opts: { uefi: boolean; secureBoot: boolean; timeout: string; memory?: string; accel: 'auto' | 'tcg' | 'kvm' | 'hvf' | 'whpx'; log?: string }) => {
       const timeoutSeconds = Number(opts.timeout);
       if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) {
         throw new AppError('recipe-invalid', `--timeout must be a positive number of seconds, not "${opts.timeout}"`);
       }
+      const memoryMiB = opts.memory === undefined ? undefined : Number(opts.memory);
+      if (memoryMiB !== undefined && (!Number.isInteger(memoryMiB) || memoryMiB < 256)) {
+        throw new AppError('recipe-invalid', `--memory must be a whole number of MiB, at least 256, not "${opts.memory}"`);
+      }
+      const firmware = opts.uefi || opts.secureBoot ? 'uefi' : 'bios';
       const result = await runWithProgress('boot-test', globals(), (ctx) =>
-        runBootTest({ artifact, firmware: opts.uefi ? 'uefi' : 'bios', timeoutSeconds, accel: opts.accel, ...(opts.log ? { logFile: opts.log } : {}) }, ctx),
+        runBootTest(
+          {
+            artifact,
+            firmware,
+            timeoutSeconds,
+            accel: opts.accel,
+            ...(opts.secureBoot ? { secureBoot: true } : {}),
+            ...(memoryMiB !== undefined ? { memoryMiB } : {}),
+            ...(opts.log ? { logFile: opts.log } : {}),
+          },
+          ctx,
+        ),
       );
       if (!globals().json) process.stdout.write(`${result.message ?? 'booted'} in ${formatDuration(result.seconds)}\n`);
     });

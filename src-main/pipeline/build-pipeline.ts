@@ -110,7 +110,11 @@ export async function runBuild(request: BuildRequest, ctx: JobContext): Promise<
           return [await buildGce(session, outputDir, `${name}-efi.raw`, `${name}.raw.gce.tar.gz`, ctx)];
         case 'uki': {
           const keys = await ensureKeys(session, { ...(recipe.trustedBoot.keysFolder ? { keysFolder: recipe.trustedBoot.keysFolder } : {}), outputDir, name }, ctx);
-          return buildUki(session, { rootfs, keysDir: keys.dir, outputDir, name, ...(extraCmdline ? { extraCmdline } : {}) }, ctx);
+          return buildUki(
+            session,
+            { rootfs, keysDir: keys.dir, outputDir, name, secureBootEnroll: recipe.trustedBoot.enroll, ...(extraCmdline ? { extraCmdline } : {}) },
+            ctx,
+          );
         }
         case 'rootfs-tar':
           return [await buildRootfsTar(session, rootfs, outputDir, `${name}.rootfs.tar.zst`, ctx)];

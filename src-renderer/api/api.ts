@@ -1,6 +1,7 @@
 // One named function per request: components call these, never channel names.
 import type { ApiTransport, EventMap, EventName, RequestPayload } from '../../src-shared/api/contract.js';
 import { createTransport } from './transport.js';
+import type { BootMode } from '../../src-shared/recipe/catalog.js';
 
 let transport: ApiTransport | undefined;
 const t = (): ApiTransport => (transport ??= createTransport());
@@ -23,7 +24,7 @@ export const api = {
   checkKeys: (folder: string) => t().request('keys.check', { folder }),
   pickPath: (request: RequestPayload<'dialog.pick'>) => t().request('dialog.pick', request),
   startBuild: (recipe: unknown) => t().request('build.start', { recipe }),
-  startBootTest: (artifact: string, firmware: 'bios' | 'uefi') => t().request('bootTest.start', { artifact, firmware }),
+  startBootTest: (artifact: string, mode: BootMode) => t().request('bootTest.start', { artifact, mode }),
   listDrives: (image?: string) => t().request('drives.list', image ? { image } : {}),
   startFlash: (request: RequestPayload<'flash.start'>) => t().request('flash.start', request),
   cancelJob: (jobId: string) => t().request('job.cancel', { jobId }),

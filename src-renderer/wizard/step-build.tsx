@@ -3,12 +3,15 @@
 import { useState } from 'react';
 import type { ArtifactInfo } from '../../src-shared/jobs/job-events.js';
 import { formatBytes, formatDuration } from '../../src-shared/util/format.js';
+import { bootModesFor, type BootMode } from '../../src-shared/recipe/catalog.js';
 import { api } from '../api/api.js';
 import { ErrorBox, toErrorData } from '../components/error-box.js';
 import { JobPanel } from '../components/job-panel.js';
 import { useAppStore } from '../stores/app-store.js';
 import { useJobsStore } from '../stores/jobs-store.js';
 
+
+const BOOT_MODE_LABELS: Record<BootMode, string> = { bios: 'BIOS', uefi: 'UEFI', secureboot: 'Secure Boot' };
 export function StepBuild() {
   const jobId = useAppStore((s) => s.buildJobId);
   const bootJobId = useAppStore((s) => s.bootJobId);
@@ -26,10 +29,10 @@ export function StepBuild() {
     );
   }
 
-  const bootTest = async (artifact: ArtifactInfo, firmware: 'bios' | 'uefi'): Promise<void> => {
+  const bootTest = async (artifact: ArtifactInfo, mode: BootMode): Promise<void> => {
     setError(undefined);
     try {
-      const { jobId: id } = await api.startBootTest(artifact.path, firmware);
+      const { jobId: id } = await api.startBootTest(artifact.path, mode);
       setApp({ bootJobId: id });
     } catch (e) {
       setError(toErrorData(e));
@@ -58,12 +61,17 @@ export function StepBuild() {
                   </div>
                 </div>
                 <div className="actions">
-                  <button type="button" className="secondary" disabled={!status?.qemu.ok} onClick={() => void bootTest(a, 'bios')}>
-                    Test in VM (BIOS)
-                  </button>
-                  <button type="button" className="secondary" disabled={!status?.qemu.ok || !status.uefiFirmware.ok} onClick={() => void bootTest(a, 'uefi')}>
-                    Test in VM (UEFI)
-                  </button>
+                  {bootModesFor(a.kind).map((mode) => (
+                    <button
+                      key={mode}
+                      type="button"
+                      className="secondary"
+                      disabled={!status?.qemu.ok || (mode !== 'bios' && !status.uefiFirmware.ok)}
+                      onClick={() => void bootTest(a, mode)}
+                    >
+                      Test in VM ({BOOT_MODE_LABELS[mode]})
+                    </button>
+                  ))}
                   <button type="button" className="primary" onClick={() => setApp({ flashImage: a.path, step: 'flash' })}>
                     Flash…
                   </button>

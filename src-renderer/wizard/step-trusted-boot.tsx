@@ -1,6 +1,7 @@
 // Step 3: Trusted Boot (Secure Boot + measured boot with a signed UKI).
 import { useEffect, useState } from 'react';
 import type { KeysCheck } from '../../src-shared/api/contract.js';
+import type { SecureBootEnroll } from '../../src-shared/recipe/catalog.js';
 import { api } from '../api/api.js';
 import { Choices } from '../components/field.js';
 import { PathInput } from '../components/path-input.js';
@@ -56,9 +57,10 @@ export function StepTrustedBoot() {
         value={mode}
         error={issueAt(issues, 'trustedBoot')}
         onChange={(next) => {
+          const enroll = trusted.enroll ? { enroll: trusted.enroll } : {};
           if (next === 'off') patch({ trustedBoot: { enabled: false } });
-          else if (next === 'generate') patch({ trustedBoot: { enabled: true } });
-          else patch({ trustedBoot: { enabled: true, keysFolder: trusted.keysFolder ?? '' } });
+          else if (next === 'generate') patch({ trustedBoot: { enabled: true, ...enroll } });
+          else patch({ trustedBoot: { enabled: true, keysFolder: trusted.keysFolder ?? '', ...enroll } });
         }}
         options={[
           { value: 'off', label: 'Off', description: 'GRUB boots the image (any machine)' },
@@ -66,6 +68,20 @@ export function StepTrustedBoot() {
           { value: 'folder', label: 'Use my keys', description: 'A folder with PK, KEK, db and the TPM PCR key' },
         ]}
       />
+      {mode !== 'off' && (
+        <Choices<SecureBootEnroll>
+          legend="Key enrolment from the ISO"
+          name="secure-boot-enroll"
+          value={trusted.enroll ?? 'manual'}
+          error={issueAt(issues, 'trustedBoot.enroll')}
+          onChange={(enroll) => patch({ trustedBoot: { ...trusted, enabled: true, enroll } })}
+          options={[
+            { value: 'manual', label: 'From the boot menu', description: 'A machine in Setup Mode offers "Enroll Secure Boot keys"' },
+            { value: 'force', label: 'Automatically', description: 'At once in a VM, after a 15 s countdown on hardware' },
+            { value: 'off', label: 'Never', description: 'Keys are enrolled by other means' },
+          ]}
+        />
+      )}
       {mode === 'folder' && (
         <>
           <PathInput
@@ -73,7 +89,7 @@ export function StepTrustedBoot() {
             hint="As `auroraboot genkey` writes it: PK/KEK/db .crt and .auth, db.key, tpm2-pcr-private.pem"
             kind="folder"
             value={trusted.keysFolder ?? ''}
-            onChange={(keysFolder) => patch({ trustedBoot: { enabled: true, keysFolder } })}
+            onChange={(keysFolder) => patch({ trustedBoot: { ...trusted, enabled: true, keysFolder } })}
             onCommit={(folder) => void runCheck(folder)}
           />
           <ErrorBox error={checkError} />

@@ -7,6 +7,7 @@ import type { DriveStatus } from '../drives/drive-types.js';
 import type { JobEvent, JobKind, JobResult } from '../jobs/job-events.js';
 import type { RecipeIssue } from '../recipe/parse-recipe.js';
 import type { Recipe } from '../recipe/recipe-schema.js';
+import { BOOT_MODES } from '../recipe/catalog.js';
 import { EVENT_NAMES, REQUEST_NAMES, methodName, type EventName, type RequestName } from './request-names.js';
 
 // ---- data types --------------------------------------------------------------------------
@@ -101,7 +102,7 @@ export const RequestSchemas = {
     extensions: z.array(z.string().regex(/^[a-z0-9.]{1,12}$/)).max(20).optional(),
   }),
   'build.start': z.strictObject({ recipe: recipeValue }),
-  'bootTest.start': z.strictObject({ artifact: path, firmware: z.enum(['bios', 'uefi']) }),
+  'bootTest.start': z.strictObject({ artifact: path, mode: z.enum(BOOT_MODES) }),
   'drives.list': z.strictObject({ image: path.optional() }),
   'flash.start': z.strictObject({
     image: path,

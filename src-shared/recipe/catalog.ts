@@ -21,6 +21,15 @@ export type KairosifyMethod = (typeof KAIROSIFY_METHODS)[number];
 export const ARTIFACT_KINDS = ['iso', 'raw-efi', 'raw-bios', 'uki', 'vhd', 'gce', 'netboot', 'rootfs-tar'] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 
+/**
+ * How the UKI ISO's systemd-boot (252) enrols the Secure Boot keys it carries, on a machine in
+ * Setup Mode: "manual" offers a menu entry (the default: nothing changes a machine's keys
+ * unasked), "force" enrols at once in a VM and after a 15 s countdown on hardware (for test VMs
+ * and fleets of machines prepared for it), "off" never.
+ */
+export const SECURE_BOOT_ENROLL = ['manual', 'force', 'off'] as const;
+export type SecureBootEnroll = (typeof SECURE_BOOT_ENROLL)[number];
+
 /** What a Trusted Boot image can be built as: it boots only from a signed UKI (no GRUB, no separate initrd). */
 export const TRUSTED_BOOT_ARTIFACTS: ReadonlyArray<ArtifactKind> = ['uki', 'rootfs-tar'];
 
@@ -73,3 +82,27 @@ export function findModel(id: string): ModelInfo | undefined {
 export const DEFAULT_KAIROS_INIT_VERSION = 'v0.17.3';
 export const DEFAULT_KAIROS_INIT_IMAGE = 'quay.io/kairos/kairos-init';
 export const DEFAULT_FRAMEWORK_IMAGE = 'quay.io/kairos/framework:v2.18.3';
+
+/** How the boot test can start an artifact; "secureboot" is UEFI with Secure Boot enforced from Setup Mode. */
+export const BOOT_MODES = ['bios', 'uefi', 'secureboot'] as const;
+export type BootMode = (typeof BOOT_MODES)[number];
+
+/**
+ * The boot tests that make sense for a built file, by its artifact kind: the live ISO boots both
+ * ways, each raw disk only with the firmware it was made for, the UKI ISO with UEFI (with Secure
+ * Boot when it enrols its own keys). VHD, GCE, netboot files and tarballs are not booted directly.
+ */
+export function bootModesFor(kind: string): ReadonlyArray<BootMode> {
+  switch (kind) {
+    case 'iso':
+      return ['bios', 'uefi'];
+    case 'raw-efi':
+      return ['uefi'];
+    case 'raw-bios':
+      return ['bios'];
+    case 'uki-iso':
+      return ['uefi', 'secureboot'];
+    default:
+      return [];
+  }
+}

@@ -11,6 +11,7 @@ import {
   MODEL_IDS,
   SOURCE_KINDS,
   PROVIDERS,
+  SECURE_BOOT_ENROLL,
   TRUSTED_BOOT_ARTIFACTS,
   VARIANTS,
   findModel,
@@ -83,6 +84,8 @@ export const RecipeSchema = z
         enabled: z.boolean().default(false),
         /** Secure Boot keys (PK, KEK, db, TPM PCR key); without it keys are generated at build time. */
         keysFolder: z.string().min(1).optional(),
+        /** Key enrolment from the UKI ISO on a machine in Setup Mode (see SECURE_BOOT_ENROLL). */
+        enroll: z.enum(SECURE_BOOT_ENROLL).default('manual'),
       })
       .prefault({}),
     cloudConfig: z.string().default('#cloud-config\n'),

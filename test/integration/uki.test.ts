@@ -1,6 +1,7 @@
 // Trusted Boot with the real Docker engine: keys generated (and reused) the way AuroraBoot's
 // genkey makes them, a user's keys folder checked and copied, the example image's signed UKI and
-// UKI ISO inspected without mounting anything.
+// UKI ISO inspected without mounting anything, and a UKI ISO that enrols its keys booted in
+// qemu from Setup Mode: the second boot has Secure Boot enforced and reaches userspace.
 import { X509Certificate } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ import { sha256File } from '../../src-main/artifacts/checksum.js';
 import { ensureRootfs, type CachedRootfs } from '../../src-main/artifacts/rootfs-cache.js';
 import { buildUki, ukiInitrdPath } from '../../src-main/artifacts/uki/build-uki.js';
 import { ensureKeys } from '../../src-main/artifacts/uki/trusted-boot-keys.js';
+import { runBootTest } from '../../src-main/boot-test/run-boot-test.js';
 import { ukiCmdline } from '../../src-main/artifacts/uki/uki-layout.js';
 import { ensureBuilderImage } from '../../src-main/builder/builder-image.js';
 import { BuilderSession } from '../../src-main/builder/builder-session.js';
@@ -227,6 +229,23 @@ describe.skipIf(skipReason(env, 'docker') !== undefined)('Trusted Boot: keys, si
       const boot = await inBuilder(['sbverify', '--cert', `${keysDir}/db.pem`, '/out/esp-bootx64.efi']);
       expect(boot.exitCode, boot.text).toBe(0);
       expect(await sha256File(join(out, 'esp-norole.efi'))).toBe(artifacts[0]!.sha256);
+    });
+  });
+
+  describe.skipIf(skipReason(env, 'qemu') !== undefined)('booted with Secure Boot enforced', () => {
+    it('enrols its keys from Setup Mode, then boots signed to userspace with the kernel locked down', { timeout: 900_000 }, async () => {
+      // The same UKI, in an ISO whose systemd-boot enrols the keys by itself (recipe trustedBoot.enroll: force).
+      const forced = join(out, 'force');
+      await mkdir(forced);
+      const [, iso] = await buildUki(session, { rootfs, keysDir, outputDir: forced, name: NAME, secureBootEnroll: 'force' }, ctx);
+      const log = join(out, 'sb.boot.log');
+      const result = await runBootTest({ artifact: iso!.path, firmware: 'uefi', secureBoot: true, timeoutSeconds: 600, logFile: log }, ctx);
+      expect(result.message).toMatch(/^booted \(secureboot\)/);
+      const enrol = await readFile(join(out, 'sb.boot.enrol.log'), 'latin1');
+      expect(enrol).toMatch(/Enrolling secure boot keys/);
+      const boot = await readFile(log, 'latin1');
+      expect(boot).toContain('secureboot: Secure boot enabled');
+      expect(boot).toMatch(/Kernel is locked down from EFI Secure Boot/);
     });
   });
 });

@@ -3,6 +3,10 @@
 // systemd-boot from an ESP that also carries the Secure Boot keys to enrol; the ISO (volume
 // UKI_ISO_INSTALL) holds that ESP as /efiboot.img. Written for the builder's systemd 252.
 // Pure: texts, argument lists and the parsing of `objdump -h`.
+import type { SecureBootEnroll } from '../../../src-shared/recipe/catalog.js';
+
+/** systemd-boot 252's values for `secure-boot-enroll` (253 added `if-safe`), as the recipe names them. */
+export type { SecureBootEnroll };
 
 export const UKI_ISO_VOLUME_ID = 'UKI_ISO_INSTALL';
 /** The ESP image at the ISO root (AuroraBoot's name). */
@@ -36,9 +40,6 @@ export function ukiCmdline(extra = ''): string {
   return tail ? `${parts.join(' ')} ${tail}` : parts.join(' ');
 }
 
-/** systemd-boot 252's values for `secure-boot-enroll` (253 added `if-safe`). */
-export const SECURE_BOOT_ENROLL = ['off', 'manual', 'force'] as const;
-export type SecureBootEnroll = (typeof SECURE_BOOT_ENROLL)[number];
 
 /**
  * loader/loader.conf. AuroraBoot writes `secure-boot-enroll if-safe` (enrol by itself only in a

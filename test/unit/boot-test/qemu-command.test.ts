@@ -22,8 +22,26 @@ describe('qemuArgs', () => {
     expect(() => qemuArgs({ artifact: 'x.iso', media: 'cdrom', firmware: 'uefi', accel: 'tcg', serialLog: 'l' })).toThrow(/OVMF/);
   });
 
+  it('runs Secure Boot firmware with its variables protected in SMM', () => {
+    const args = qemuArgs({ artifact: '/a/x.uki.iso', media: 'cdrom', firmware: 'uefi', accel: 'tcg', serialLog: '/l', ovmfCode: '/sb.fd', ovmfVars: '/v.fd', secureBoot: true, memoryMiB: 4096 });
+    expect(args.join(' ')).toContain('-m 4096 -machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on');
+    expect(args).toContain('-no-reboot');
+    expect(() => qemuArgs({ artifact: 'x.iso', media: 'cdrom', firmware: 'bios', accel: 'tcg', serialLog: 'l', secureBoot: true })).toThrow(/UEFI/);
+  });
+
   it('picks the media from the file name', () => {
     expect(mediaFor('a/B.ISO')).toBe('cdrom');
     expect(mediaFor('disk.raw')).toBe('disk');
+  });
+});
+
+describe('bootModesFor', () => {
+  it('offers each artifact only the boots it can do', async () => {
+    const { bootModesFor } = await import('../../../src-shared/recipe/catalog.js');
+    expect(bootModesFor('iso')).toEqual(['bios', 'uefi']);
+    expect(bootModesFor('raw-efi')).toEqual(['uefi']);
+    expect(bootModesFor('raw-bios')).toEqual(['bios']);
+    expect(bootModesFor('uki-iso')).toEqual(['uefi', 'secureboot']);
+    for (const kind of ['vhd', 'gce', 'netboot', 'uki', 'rootfs-tar']) expect(bootModesFor(kind), kind).toEqual([]);
   });
 });

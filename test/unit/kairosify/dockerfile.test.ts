@@ -12,7 +12,7 @@ function dockerfile(input: Partial<RecipeInput> & { source: RecipeInput['source'
   // Trusted Boot needs UKI artifacts the schema checks for; the generator is tested on its own.
   const { trustedBoot, ...rest } = input;
   const parsed = RecipeSchema.parse({ name: 'demo', version: 'v1.0.0', ...rest });
-  const recipe = trustedBoot ? { ...parsed, trustedBoot: { enabled: Boolean(trustedBoot.enabled) } } : parsed;
+  const recipe = trustedBoot ? { ...parsed, trustedBoot: { enabled: Boolean(trustedBoot.enabled), enroll: 'manual' as const } } : parsed;
   return generateDockerfile({ recipe, appVersion: '0.1.0', ...(os ? { osRelease: osRelease(os) } : {}) }) ?? '';
 }
 
