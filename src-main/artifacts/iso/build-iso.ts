@@ -15,6 +15,8 @@ import {
   GRUB_BIOS_MODULES,
   GRUB_EFI_MODULES,
   GRUB_PREFIX,
+  GRUB_VENDOR_DIRS,
+  distroGrubStubPaths,
   EFI_IMAGE_LABEL,
   grubEfiStubConfig,
   grubLiveConfig,
@@ -43,6 +45,11 @@ function stageTar(request: IsoRequest): Readable {
     })],
     ['iso-stage/config.yaml', request.cloudConfig.endsWith('\n') ? request.cloudConfig : `${request.cloudConfig}\n`],
     ['efi/grub.cfg', grubEfiStubConfig()],
+    // Distribution-signed GRUBs carry their own early config: Debian's and Ubuntu's look for
+    // /.disk/info on the CD and then read /boot/grub/grub.cfg there; others read grub.cfg next to
+    // themselves or in /EFI/<vendor>/. Each of those places hands over to the ISO's grub.cfg.
+    ...distroGrubStubPaths().map((path): [string, string] => [path, grubEfiStubConfig()]),
+    ['iso-stage/.disk/info', 'Kairos live ISO\n'],
   ]);
 }
 
@@ -64,6 +71,7 @@ export function isoScript(request: IsoRequest, work: string): string {
     '# signed shim and GRUB when the image has them (Secure Boot), else GRUB built here with the',
     '# same hand-over built in (firmware may start it from a device it cannot read files from).',
     'mkdir -p esp/EFI/BOOT && cp efi/grub.cfg esp/EFI/BOOT/grub.cfg',
+    `for vendor in ${GRUB_VENDOR_DIRS.join(' ')}; do mkdir -p esp/EFI/$vendor && cp efi/grub.cfg esp/EFI/$vendor/grub.cfg; done`,
     'if [ -n "$shim" ]; then cp "$shim" esp/EFI/BOOT/bootx64.efi; cp "$grub" esp/EFI/BOOT/grubx64.efi; echo "UEFI boot: $(basename "$shim") and $(basename "$grub") from the image"; else',
     `  grub-mkimage -O x86_64-efi -p /EFI/BOOT -c efi/grub.cfg -o esp/EFI/BOOT/bootx64.efi ${GRUB_EFI_MODULES.join(' ')}; fi`,
     'kib=$(( $(du -s --apparent-size -k esp | cut -f1) + 1024 ))',

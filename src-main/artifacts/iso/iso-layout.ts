@@ -85,6 +85,14 @@ export function grubEfiStubConfig(): string {
   ].join('\n');
 }
 
+/** The /EFI/<vendor> folders distribution-signed GRUBs take their prefix from. */
+export const GRUB_VENDOR_DIRS = ['debian', 'ubuntu', 'fedora', 'centos', 'redhat', 'rocky', 'almalinux', 'opensuse'];
+
+/** Where in the ISO stage the hand-over stub goes for distribution GRUBs (see stageTar). */
+export function distroGrubStubPaths(): string[] {
+  return ['iso-stage/boot/grub/grub.cfg', 'iso-stage/EFI/BOOT/grub.cfg', ...GRUB_VENDOR_DIRS.map((v) => `iso-stage/EFI/${v}/grub.cfg`)];
+}
+
 const GRUB_COMMON_MODULES = [
   'iso9660', 'part_gpt', 'part_msdos', 'fat', 'ext2', 'normal', 'configfile', 'linux', 'echo', 'test', 'true',
   'search', 'search_fs_file', 'search_fs_uuid', 'search_label', 'ls', 'cat', 'gzio', 'serial', 'terminal',
