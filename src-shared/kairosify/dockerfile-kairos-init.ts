@@ -1,6 +1,9 @@
 // The kairos-init method: the upstream tool does the work. Install, init and validate are
 // separate RUN steps so Docker caches the slow install layer while init-stage inputs change.
 // The classic builder has no `RUN --mount`, so the binary is copied in and removed at the end.
+// No family-specific input: kairos-init reads the base image's /etc/os-release itself and picks
+// the package manager, package maps, services and initrd tool (dracut or mkinitfs) per family; it
+// is a static binary that needs nothing pre-installed, so the same three steps serve every family.
 import type { Recipe } from '../recipe/recipe-schema.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { DockerfileWriter } from './dockerfile-writer.js';

@@ -8,42 +8,18 @@ import { DockerfileWriter, writeFileCommand } from './dockerfile-writer.js';
 import { fromLine, labelLines } from './dockerfile-common.js';
 import { kairosRelease, kairosReleaseText } from './kairos-release.js';
 import { detectFamily, type OsFamily, type OsRelease } from './os-release.js';
-import { SCRATCH_FAMILIES, packageSelection } from './package-sets.js';
+import { SCRATCH_FAMILIES, TRUSTED_BOOT_FAMILIES, packageSelection } from './package-sets.js';
+import { cacheCleanup, kernelFile, oldInitrds, packageInstall, preamble, serviceSetup } from './scratch-family.js';
 
-/** Services enabled in Debian-family images. */
-const DEBIAN_SERVICES = ['systemd-networkd.service', 'systemd-resolved.service', 'systemd-timesyncd.service', 'ssh.service', 'ssh-hostkeys.service'];
-
-/** Units the Kairos framework ships that must be enabled (seed recipe). */
-const FRAMEWORK_UNITS = ['cos-setup-reconcile.timer', 'cos-setup-fs.service', 'cos-setup-boot.service', 'cos-setup-network.service'];
-
-const DHCP_NETWORK = `[Match]
-Name=en* eth*
-
-[Network]
-DHCP=yes
-`;
-
-// Host keys are removed from the image (every machine must get its own); this makes them at
-// first boot, before sshd wants them.
-const SSH_HOSTKEYS_UNIT = `[Unit]
-Description=Generate SSH host keys on first boot
-ConditionPathExistsGlob=!/etc/ssh/ssh_host_*_key
-Before=ssh.service
-
-[Service]
-Type=oneshot
-ExecStart=/usr/bin/ssh-keygen -A
-
-[Install]
-WantedBy=multi-user.target
-`;
-
-// Boot must not hang on the network: wait for any one link, briefly (networkd's default waits
-// two minutes for every link, which NFS's units pull in at every boot, cable or not).
-const WAIT_ONLINE_DROPIN = `[Service]
-ExecStart=
-ExecStart=/lib/systemd/systemd-networkd-wait-online --any --timeout=20
-`;
+/** How the families are named to a user, in the order the error hint lists them. */
+const FAMILY_NAMES: Readonly<Record<OsFamily, string>> = {
+  debian: 'Debian',
+  ubuntu: 'Ubuntu',
+  fedora: 'Fedora',
+  rhel: 'RHEL and its rebuilds (Rocky, AlmaLinux, CentOS Stream, Oracle Linux)',
+  opensuse: 'openSUSE (Leap, Tumbleweed)',
+  alpine: 'Alpine',
+};
 
 export function dracutConfig(recipe: Recipe): string {
   const modules = ['livenet', 'dmsquash-live', 'network'];
@@ -62,85 +38,126 @@ export function dracutConfig(recipe: Recipe): string {
   ].join('\n');
 }
 
-export function scratchDockerfile(recipe: Recipe, osRelease: OsRelease, appVersion: string): string {
-  const family = detectFamily(osRelease);
-  if (!family || !SCRATCH_FAMILIES.includes(family)) {
-    throw new AppError('unsupported-family', `The scratch method does not support ${osRelease.prettyName || osRelease.id || 'this base image'} yet`, {
-      hint: `Supported families: ${SCRATCH_FAMILIES.join(', ')}. Use method: kairos-init, or a base image of a supported family.`,
-    });
-  }
-  return debianFamilyDockerfile(recipe, osRelease, family, appVersion);
+/**
+ * Alpine's mkinitfs features for a generic initrd: the disk, CD and USB controllers a machine or VM
+ * may boot from, the filesystems of the live media and the installed system, and the network for
+ * netboot. "kms" stays out: it packs every GPU driver and its firmware, and nothing needs them
+ * before the root filesystem is mounted. "immucore" is the feature below, with the framework.
+ */
+export function mkinitfsConfig(recipe: Recipe): string {
+  const features = ['base', 'keymap', 'ata', 'nvme', 'scsi', 'mmc', 'usb', 'virtio', 'cdrom', 'raid', 'lvm', 'cryptsetup', 'ext2', 'ext4', 'xfs', 'squashfs', 'network', 'dhcp'];
+  if (recipe.kairosify.framework !== 'none') features.push('immucore');
+  return `features="${features.join(' ')}"\n`;
 }
 
-function debianFamilyDockerfile(recipe: Recipe, osRelease: OsRelease, family: OsFamily, appVersion: string): string {
+/** The files the "immucore" mkinitfs feature adds: immucore, the agent and the tools they run. */
+const IMMUCORE_FILES = [
+  '/usr/bin/immucore',
+  '/usr/bin/kairos-agent',
+  '/sbin/blkid',
+  '/bin/lsblk',
+  '/bin/findmnt',
+  '/sbin/udevd',
+  '/bin/udevadm',
+  '/etc/udev/*',
+  '/lib/udev/*',
+  '/sbin/dmsetup',
+  '/sbin/lvm',
+  '/sbin/e2fsck',
+  '/sbin/mkfs.*',
+  '/usr/bin/rsync',
+];
+
+/** Stops the build when the base image is of no family the scratch method can build. */
+function supportedFamily(osRelease: OsRelease): OsFamily {
+  const family = detectFamily(osRelease);
+  if (family && SCRATCH_FAMILIES.includes(family)) return family;
+  const what = osRelease.prettyName || osRelease.id || 'this base image';
+  const ids = [osRelease.id ? `ID=${osRelease.id}` : 'no ID', ...(osRelease.idLike.length ? [`ID_LIKE=${osRelease.idLike.join(' ')}`] : [])];
+  throw new AppError('unsupported-family', `The scratch method does not support ${what} (os-release ${ids.join(', ')})`, {
+    hint: `Supported families: ${SCRATCH_FAMILIES.map((f) => FAMILY_NAMES[f]).join(', ')}. Use method: kairos-init, or a base image of a supported family.`,
+  });
+}
+
+/** Combinations a family cannot build, found before any Dockerfile text is written. */
+function checkFamilyOptions(recipe: Recipe, family: OsFamily, osRelease: OsRelease): void {
+  const what = osRelease.prettyName || osRelease.id;
+  if (recipe.trustedBoot.enabled && !TRUSTED_BOOT_FAMILIES.includes(family)) {
+    throw new AppError('unsupported-family', `The scratch method builds Trusted Boot images only from ${TRUSTED_BOOT_FAMILIES.map((f) => FAMILY_NAMES[f]).join(' or ')}, not ${what}`, {
+      hint: 'Turn Trusted Boot off, or use a Debian or Ubuntu base image.',
+    });
+  }
+  if (family === 'alpine' && recipe.kairosify.framework === 'none') {
+    // Alpine's own initramfs-init knows no live root (dracut's root=live:...): only the Kairos
+    // init that comes with the framework boots the live media and the installed system.
+    throw new AppError('recipe-invalid', `${what} needs the Kairos framework: Alpine's mkinitfs init cannot boot the live squashfs by itself`, {
+      hint: 'Set kairosify.framework to a framework image (the default), or use a Debian, Ubuntu, Fedora, RHEL-like or openSUSE base image for a plain bootable image.',
+    });
+  }
+}
+
+export function scratchDockerfile(recipe: Recipe, osRelease: OsRelease, appVersion: string): string {
+  const family = supportedFamily(osRelease);
+  checkFamilyOptions(recipe, family, osRelease);
   const q = shellQuote;
-  const packages = packageSelection({ family, release: osRelease, arch: recipe.arch, trustedBoot: recipe.trustedBoot.enabled });
-  if (!packages) throw new AppError('internal', `no package set for ${family}`);
+  const packages = packageSelection({ family, release: osRelease, arch: recipe.arch, model: recipe.model, trustedBoot: recipe.trustedBoot.enabled });
   const all = [...packages.base, ...packages.kernel, ...packages.boot];
   const framework = recipe.kairosify.framework;
   const release = kairosRelease(recipe, { flavor: osRelease.id, release: osRelease.versionId, family }, `kairos-factory-${appVersion}`);
+  const install = packageInstall(family, osRelease, all);
+  const services = serviceSetup(family, recipe);
 
   const w = new DockerfileWriter()
     .comment(`Generated by Kairos Factory ${appVersion} from recipe "${recipe.name}" (method scratch, family ${family}).`)
     .comment('Edit the recipe, not this file: it is regenerated on every build.')
     .blank()
-    .instruction(fromLine(recipe))
-    .instruction('ARG DEBIAN_FRONTEND=noninteractive')
-    .blank()
-    .comment('1. packages: init, kernel, bootloader, initramfs tools and what the Kairos agent uses.')
-    .comment('   INITRD=No stops the kernel hook from building an initrd that step 5 replaces anyway.')
-    .run([
-      'apt-get update',
-      `INITRD=No apt-get install -y --no-install-recommends \\\n      ${all.join(' \\\n      ')}`,
-      'apt-get clean',
-      'rm -rf /var/lib/apt/lists/*',
-    ])
-    .blank();
+    .instruction(fromLine(recipe));
+  for (const line of preamble(family)) w.instruction(line);
+  w.blank();
+  for (const line of install.comment) w.comment(line);
+  w.run(install.commands).blank();
 
   if (framework === 'none') {
     w.comment('2. Kairos framework: none (a plain bootable image).');
   } else {
-    w.comment('2. Kairos framework: immucore, kairos-agent and their services and dracut module.')
+    w.comment(`2. Kairos framework: immucore, kairos-agent and their services and ${family === 'alpine' ? 'initrd init' : 'dracut module'}.`)
       .instruction(`COPY --from=${framework} / /`);
   }
   w.blank()
     .comment('3. /etc/kairos-release')
     .run([writeFileCommand('/etc/kairos-release', kairosReleaseText(release), q)])
-    .blank()
-    .comment('4. services: network (DHCP), time, SSH with per-machine host keys; no first-boot wizard.');
-  const serviceCommands = [
-    'mkdir -p /etc/systemd/network',
-    writeFileCommand('/etc/systemd/network/20-dhcp.network', DHCP_NETWORK, q),
-    writeFileCommand('/etc/systemd/system/ssh-hostkeys.service', SSH_HOSTKEYS_UNIT, q),
-    'mkdir -p /etc/systemd/system/systemd-networkd-wait-online.service.d',
-    writeFileCommand('/etc/systemd/system/systemd-networkd-wait-online.service.d/10-any.conf', WAIT_ONLINE_DROPIN, q),
-    `systemctl enable ${DEBIAN_SERVICES.join(' ')}`,
-    'systemctl mask systemd-firstboot.service',
-  ];
-  if (framework !== 'none') {
-    serviceCommands.push(
-      `for unit in ${FRAMEWORK_UNITS.join(' ')}; do if systemctl cat "$unit" >/dev/null 2>&1; then systemctl enable "$unit"; fi; done`,
-    );
-  }
-  w.run(serviceCommands).blank();
+    .blank();
+  for (const line of services.comment) w.comment(line);
+  w.run(services.commands).blank();
 
+  const kernel = kernelFile(family, recipe);
+  const link = [
+    'kver=$(ls /lib/modules | sort -V | tail -n1)',
+    'test -n "$kver"',
+    ...kernel.prepare,
+    `ln -sf ${kernel.name} /boot/vmlinuz`,
+    `rm -f ${oldInitrds(family)}`,
+    'depmod -a "$kver"',
+  ];
   if (recipe.trustedBoot.enabled) {
-    w.comment('5. kernel link (Trusted Boot: the initrd is built into the signed UKI, not here)')
+    w.comment('5. kernel link (Trusted Boot: the initrd is built into the signed UKI, not here)').run(link);
+  } else if (family === 'alpine') {
+    w.comment('5. kernel link and a generic mkinitfs initrd whose init (the Kairos one, from the framework)')
+      .comment('   boots the live media and the installed system with immucore')
       .run([
-        'kver=$(ls /lib/modules | sort -V | tail -n1)',
-        'test -n "$kver"',
-        'ln -sf "vmlinuz-$kver" /boot/vmlinuz',
-        'rm -f /boot/initrd /boot/initrd.img-* /boot/initramfs-*',
-        'depmod -a "$kver"',
+        ...link,
+        'mkdir -p /etc/mkinitfs/features.d',
+        writeFileCommand('/etc/mkinitfs/features.d/immucore.files', IMMUCORE_FILES.join('\n') + '\n', q),
+        writeFileCommand('/etc/mkinitfs/mkinitfs.conf', mkinitfsConfig(recipe), q),
+        'rm -f /etc/mkinitfs/mkinitfs.conf.apk-new',
+        // Stock initramfs-init cannot boot Kairos: fail the build here rather than make media that hang.
+        `grep -q immucore /usr/share/mkinitfs/initramfs-init || { echo 'the framework image brought no Kairos initramfs-init for mkinitfs' >&2; exit 1; }`,
+        'mkinitfs -o /boot/initrd "$kver"',
       ]);
   } else {
     w.comment('5. kernel link and a generic (not host-only) dracut initrd that can boot the live media')
       .run([
-        'kver=$(ls /lib/modules | sort -V | tail -n1)',
-        'test -n "$kver"',
-        'ln -sf "vmlinuz-$kver" /boot/vmlinuz',
-        'rm -f /boot/initrd /boot/initrd.img-* /boot/initramfs-*',
-        'depmod -a "$kver"',
+        ...link,
         'mkdir -p /etc/dracut.conf.d',
         writeFileCommand('/etc/dracut.conf.d/10-kairos.conf', dracutConfig(recipe), q),
         'dracut -f /boot/initrd "$kver"',
@@ -153,7 +170,7 @@ function debianFamilyDockerfile(recipe: Recipe, osRelease: OsRelease, family: Os
       ': > /etc/machine-id',
       'rm -f /var/lib/dbus/machine-id',
       ': > /etc/hostname',
-      'rm -rf /var/cache/apt/archives/*.deb /var/lib/apt/lists/* /tmp/* /var/tmp/*',
+      cacheCleanup(family),
     ])
     .blank();
   for (const line of labelLines(recipe)) w.instruction(line);

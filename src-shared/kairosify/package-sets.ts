@@ -1,6 +1,8 @@
 // What the scratch method installs per OS family: the kairos-init package maps
 // (pkg/values/packagemaps.go), abridged to what booting, the Kairos framework and its
-// immucore/agent need. Grouped so the Dockerfile reads as a list of reasons.
+// immucore/agent need. Grouped so the Dockerfile reads as a list of reasons. Every family gets
+// the same kinds of things (init, network, time, SSH, disk tools, kernel, grub, initramfs
+// tools) under its own package names.
 import type { Arch } from '../recipe/catalog.js';
 import type { OsFamily, OsRelease } from './os-release.js';
 
@@ -15,6 +17,8 @@ export interface PackageContext {
   readonly family: OsFamily;
   readonly release: OsRelease;
   readonly arch: Arch;
+  /** The recipe's model: Raspberry Pi models take a board kernel on some families. */
+  readonly model: string;
   readonly trustedBoot: boolean;
 }
 
@@ -47,15 +51,92 @@ function debianKernel(ctx: PackageContext): string[] {
   return [`linux-image-${ctx.arch}`, 'firmware-linux-free'];
 }
 
-/** Families the scratch method knows how to build. */
-export const SCRATCH_FAMILIES: ReadonlyArray<OsFamily> = ['debian', 'ubuntu'];
+// Fedora and the RHEL rebuilds (kairos-init "RedHatFamily"). NetworkManager and chrony are what
+// these distributions run; curl is left out because the EL images ship curl-minimal, which
+// conflicts with it and already gives the curl command dracut's livenet needs.
+const REDHAT_BASE = [
+  'systemd', 'dbus', 'kmod', 'NetworkManager', 'systemd-resolved', 'chrony', 'iproute', 'ca-certificates',
+  'openssh-server', 'openssh-clients', 'cryptsetup', 'device-mapper', 'iscsi-initiator-utils', 'nfs-utils', 'mdadm',
+  'squashfs-tools', 'parted', 'gdisk', 'efibootmgr',
+];
 
-export function packageSelection(ctx: PackageContext): PackageSelection | undefined {
+function redhatBoot(ctx: PackageContext): string[] {
+  // dracut-live carries dmsquash-live and livenet here; dracut-squash the squashfs support.
+  const initramfs = ['dracut', 'dracut-live', 'dracut-network', 'dracut-squash'];
+  // ISC dhclient (dracut's network-legacy) is gone from EL 10 and Fedora; NetworkManager's
+  // own DHCP client serves the initrd there.
+  if (ctx.family === 'rhel' && majorVersion(ctx.release) < 10) initramfs.push('dhcp-client');
+  const grub = ctx.arch === 'amd64'
+    ? ['grub2', 'grub2-efi-x64', 'grub2-efi-x64-modules', 'grub2-pc', 'shim-x64']
+    : ['grub2', 'grub2-efi-aa64', 'grub2-efi-aa64-modules', 'shim-aa64'];
+  return [...grub, ...initramfs];
+}
+
+const SUSE_BASE = [
+  'systemd', 'udev', 'dbus-1', 'kmod', 'systemd-networkd', 'systemd-resolved', 'iproute2', 'ca-certificates', 'curl',
+  'openssh', 'cryptsetup', 'device-mapper', 'open-iscsi', 'nfs-client', 'mdadm',
+  'squashfs', 'parted', 'gptfdisk', 'efibootmgr',
+];
+
+function suseBoot(ctx: PackageContext): string[] {
+  // openSUSE's dracut package itself carries dmsquash-live and livenet (no split package).
+  const initramfs = ['dracut', 'dhcp-client'];
+  const grub = ctx.arch === 'amd64' ? ['shim', 'grub2-x86_64-efi', 'grub2-i386-pc'] : ['shim', 'grub2-arm64-efi'];
+  return [...grub, ...initramfs];
+}
+
+function suseKernel(ctx: PackageContext): string[] {
+  if (isRaspberryPi(ctx.model)) return ['kernel-default', 'raspberrypi-firmware', 'raspberrypi-firmware-dt', 'raspberrypi-eeprom'];
+  return ['kernel-default', 'kernel-firmware-all'];
+}
+
+// Alpine: OpenRC instead of systemd (its init scripts come with the *-openrc packages apk pulls
+// in beside openrc), eudev for udev, connman for the network, and mkinitfs instead of dracut.
+const ALPINE_BASE = [
+  'openrc', 'busybox-openrc', 'eudev', 'eudev-hwids', 'dbus', 'kmod', 'connman', 'iproute2', 'ca-certificates', 'curl',
+  'bash', 'coreutils', 'util-linux', 'blkid', 'findmnt', 'e2fsprogs-extra', 'device-mapper-udev', 'gcompat', 'tzdata', 'xz',
+  'openssh-server', 'openssh-client', 'cryptsetup', 'open-iscsi', 'nfs-utils', 'mdadm',
+  'squashfs-tools', 'parted', 'sgdisk', 'efibootmgr',
+];
+
+function alpineBoot(ctx: PackageContext): string[] {
+  // grub-bios exists only where BIOS does (x86).
+  const grub = ctx.arch === 'amd64' ? ['grub', 'grub-efi', 'grub-bios'] : ['grub', 'grub-efi'];
+  return [...grub, 'mkinitfs'];
+}
+
+/** The Alpine kernel flavour: it names both the package (linux-<flavour>) and /boot/vmlinuz-<flavour>. */
+export function alpineKernelFlavor(model: string): 'lts' | 'rpi' {
+  return isRaspberryPi(model) ? 'rpi' : 'lts';
+}
+
+function isRaspberryPi(model: string): boolean {
+  return model === 'rpi3' || model === 'rpi4';
+}
+
+/** The major of VERSION_ID ("9.4" -> 9); 0 when it has none (rolling releases). */
+export function majorVersion(release: OsRelease): number {
+  const major = Number.parseInt(release.versionId, 10);
+  return Number.isNaN(major) ? 0 : major;
+}
+
+/** Families the scratch method knows how to build. */
+export const SCRATCH_FAMILIES: ReadonlyArray<OsFamily> = ['debian', 'ubuntu', 'fedora', 'rhel', 'opensuse', 'alpine'];
+
+/** Families whose scratch images can be Trusted Boot (their systemd-boot packages are known). */
+export const TRUSTED_BOOT_FAMILIES: ReadonlyArray<OsFamily> = ['debian', 'ubuntu'];
+
+export function packageSelection(ctx: PackageContext): PackageSelection {
   switch (ctx.family) {
     case 'debian':
     case 'ubuntu':
       return { base: [...COMMON, ...DEBIAN_BASE], kernel: debianKernel(ctx), boot: debianBoot(ctx) };
-    default:
-      return undefined;
+    case 'fedora':
+    case 'rhel':
+      return { base: [...COMMON, ...REDHAT_BASE], kernel: ['kernel', 'kernel-modules', 'kernel-modules-extra'], boot: redhatBoot(ctx) };
+    case 'opensuse':
+      return { base: [...COMMON, ...SUSE_BASE], kernel: suseKernel(ctx), boot: suseBoot(ctx) };
+    case 'alpine':
+      return { base: [...COMMON, ...ALPINE_BASE], kernel: [`linux-${alpineKernelFlavor(ctx.model)}`], boot: alpineBoot(ctx) };
   }
 }

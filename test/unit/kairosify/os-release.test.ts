@@ -16,16 +16,18 @@ describe('os-release', () => {
     ['ubuntu-24.04', 'ubuntu'],
     ['ubuntu-22.04', 'ubuntu'],
     ['fedora-40', 'fedora'],
+    ['fedora-41', 'fedora'],
     ['rocky-9', 'rhel'],
     ['opensuse-leap-15.6', 'opensuse'],
     ['alpine-3.20', 'alpine'],
+    ['alpine-3.21', 'alpine'],
     // Derivatives are recognised by what they are like, not by their names.
     ['linuxmint-21', 'ubuntu'],
   ])('detects the family of %s', (name, family) => {
     expect(detectFamily(fixture(name))).toBe(family);
   });
 
-  it('gives no family for an unsupported distribution', () => {
-    expect(detectFamily(fixture('arch'))).toBeUndefined();
+  it.each(['arch', 'gentoo', 'void'])('gives no family for an unsupported distribution (%s)', (name) => {
+    expect(detectFamily(fixture(name))).toBeUndefined();
   });
 });
