@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { AppError, formatErrorLine, toErrorData } from '../../src-shared/errors/app-error.js';
 import type { JobKind, JobResult } from '../../src-shared/jobs/job-events.js';
-import { formatRecipeIssue, parseRecipeYaml } from '../../src-shared/recipe/parse-recipe.js';
+import { formatRecipeIssue, parseRecipeYaml, validateRecipe } from '../../src-shared/recipe/parse-recipe.js';
 import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
 import { parseOsRelease } from '../../src-shared/kairosify/os-release.js';
 import { generateDockerfile } from '../../src-shared/kairosify/dockerfile.js';
@@ -15,6 +15,8 @@ import { formatBytes, formatDuration } from '../../src-shared/util/format.js';
 import { APP_VERSION } from '../../src-shared/version.js';
 import { runBootTest } from '../boot-test/run-boot-test.js';
 import { dockerEngine } from '../docker/docker-engine.js';
+import { inspectImage } from '../docker/ensure-image.js';
+import { validateImage } from '../kairosify/validate-image.js';
 import { flashImage } from '../flash/write-image.js';
 import type { JobContext } from '../jobs/job-context.js';
 import { startJob } from '../jobs/job-runner.js';
@@ -105,6 +107,25 @@ export function createProgram(): Command {
     });
 
   program
+    .command('check')
+    .description('run the image checks (kernel, initrd, kairos-release, SSH host keys, ...) on a built image')
+    .argument('<recipe>', 'recipe YAML file the image was built from')
+    .option('--image <ref>', 'the image to check (default: the recipe\'s tag)')
+    .action(async (path: string, opts: { image?: string }) => {
+      const recipe = await loadRecipe(path);
+      const image = opts.image ?? imageTagFor(recipe);
+      const docker = await dockerEngine();
+      const result = await runWithProgress('build', globals(), async (ctx) => {
+        if (!(await inspectImage(docker, image))) {
+          throw new AppError('image-not-found', `No image ${image} in the local engine`, { hint: `Build it first (kairos-factory build ${path}) or name one with --image` });
+        }
+        const results = await validateImage(docker, recipe, image, ctx);
+        return { image, message: `${image}: ${results.filter((r) => r.status === 'pass').length} checks passed`, seconds: 0 };
+      });
+      if (!globals().json) process.stdout.write(`${result.message ?? ''}\n`);
+    });
+
+  program
     .command('dockerfile')
     .description('print the Dockerfile a recipe builds')
     .argument('<recipe>', 'recipe YAML file')
@@ -131,8 +152,18 @@ export function createProgram(): Command {
     .description('kairosify the base image and build the artifacts the recipe lists')
     .argument('<recipe>', 'recipe YAML file')
     .option('-o, --output <dir>', 'output folder (default: the recipe\'s output)')
-    .action(async (path: string, opts: { output?: string }) => {
-      const recipe = await loadRecipe(path);
+    .option('--registry <registry>', 'name the image in this registry/org (overrides the recipe\'s registry)')
+    .option('--push', 'push the image to its registry after it is built and validated', false)
+    .action(async (path: string, opts: { output?: string; registry?: string; push: boolean }) => {
+      let recipe = await loadRecipe(path);
+      if (opts.registry !== undefined || opts.push) {
+        // Options override the file; the result is validated again (push needs a registry).
+        const checked = validateRecipe({ ...recipe, ...(opts.registry !== undefined ? { registry: opts.registry } : {}), ...(opts.push ? { push: true } : {}) });
+        if (!checked.ok) {
+          throw new AppError('recipe-invalid', checked.issues.map((i) => `${i.path === 'registry' ? '--registry' : i.path}: ${i.base.message}`).join('\n'), { hint: 'Fix the option named above' });
+        }
+        recipe = checked.recipe;
+      }
       const result = await runWithProgress('build', globals(), (ctx) => runBuild({ recipe, ...(opts.output ? { outputDir: opts.output } : {}) }, ctx));
       if (!globals().json) {
         process.stdout.write(`Built ${result.image ?? ''} in ${formatDuration(result.seconds)}\n`);

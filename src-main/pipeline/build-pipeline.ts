@@ -8,6 +8,7 @@ import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
 import { formatBytes } from '../../src-shared/util/format.js';
 import { ensureBuilderImage } from '../builder/builder-image.js';
 import { BuilderSession } from '../builder/builder-session.js';
+import { pushImage } from '../docker/push-image.js';
 import { dockerEngine } from '../docker/docker-engine.js';
 import type { JobContext } from '../jobs/job-context.js';
 import { buildIso } from '../artifacts/iso/build-iso.js';
@@ -55,6 +56,8 @@ export async function runBuild(request: BuildRequest, ctx: JobContext): Promise<
   const docker = await dockerEngine();
 
   const image = await kairosify(docker, recipe, outputDir, ctx);
+  // Pushed once built and validated: the image is a product of its own, whatever the artifacts do.
+  if (recipe.push) await ctx.runPhase('kairosify', 'push', () => pushImage(docker, image.tag, ctx));
 
   const builderImage = await ensureBuilderImage(docker, ctx, join(outputDir, 'logs'));
   const session = await BuilderSession.start(docker, builderImage, { outputDir, jobId: ctx.jobId, signal: ctx.signal });

@@ -10,6 +10,7 @@ import { APP_VERSION } from '../../src-shared/version.js';
 import { buildImage, type BuiltImage } from '../docker/build-image.js';
 import { imageOsRelease } from '../docker/image-files.js';
 import type { JobContext } from '../jobs/job-context.js';
+import { validateImage } from '../kairosify/validate-image.js';
 import { resolveSource } from './source.js';
 
 /**
@@ -31,7 +32,15 @@ export async function dockerfileFor(docker: Docker, recipe: Recipe, outputDir: s
   return dockerfileForSource(docker, recipe, sourceRef, ctx);
 }
 
+/** Builds the recipe's image, then checks it inside (kernel, initrd, kairos-release, ...): a failing check stops the build. */
 export async function kairosify(docker: Docker, recipe: Recipe, outputDir: string, ctx: JobContext): Promise<BuiltImage> {
+  const image = await buildKairosImage(docker, recipe, outputDir, ctx);
+  // Also for method none: a prebuilt image is checked too, against what the recipe can know of it.
+  await validateImage(docker, recipe, image, ctx);
+  return image;
+}
+
+async function buildKairosImage(docker: Docker, recipe: Recipe, outputDir: string, ctx: JobContext): Promise<BuiltImage> {
   await mkdir(join(outputDir, 'logs'), { recursive: true });
   const sourceRef = await resolveSource(docker, recipe, outputDir, ctx);
   const tag = imageTagFor(recipe);

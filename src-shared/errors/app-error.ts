@@ -7,6 +7,8 @@ export const ERROR_CODES = [
   'docker-unavailable',
   'image-not-found',
   'build-failed',
+  'validation-failed',
+  'push-failed',
   'artifact-failed',
   'boot-failed',
   'boot-timeout',

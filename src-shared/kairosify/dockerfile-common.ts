@@ -37,7 +37,7 @@ export function labelLines(recipe: Recipe): string[] {
   ];
 }
 
-/** The local tag of the kairosified image: name:version-variant-model-arch. */
+/** The tag of the kairosified image: <registry>/<name>:<version>-<variant>-<model>-<arch>. */
 export function imageTagFor(recipe: Recipe): string {
-  return `kairos-factory/${recipe.name}:${safeTag(`${recipe.version}-${recipe.variant}-${recipe.model}-${recipe.arch}`)}`;
+  return `${recipe.registry}/${recipe.name}:${safeTag(`${recipe.version}-${recipe.variant}-${recipe.model}-${recipe.arch}`)}`;
 }

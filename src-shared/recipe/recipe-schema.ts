@@ -23,6 +23,8 @@ const imageRef = z.string().refine(isImageRef, {
 });
 
 // Kairos versions are semver (kairos-init parses --version with go-version); the leading "v" is usual.
+/** A registry host (optional port) and path, or only a path: the repository part of an image name, without the last component. */
+const REGISTRY = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\.[a-z0-9-]+)*(?::\d{1,5})?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
 const SEMVER = /^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
 
 /**
@@ -116,6 +118,17 @@ export const RecipeSchema = z
       })
       .prefault({}),
     output: z.string().min(1).default('build'),
+    /**
+     * Where the kairosified image is named (and pushed to): a registry host with an org
+     * ("quay.io/myorg", "localhost:5000/os") or just a prefix. The tag is derived from the recipe:
+     * <registry>/<name>:<version>-<variant>-<model>-<arch>.
+     */
+    registry: z
+      .string()
+      .regex(REGISTRY, 'a registry and org such as "quay.io/myorg" or "localhost:5000/os" (lowercase, no tag)')
+      .default('kairos-factory'),
+    /** Push the image to the registry after a successful build (with the Docker engine's login). */
+    push: z.boolean().default(false),
   })
   .superRefine((r, ctx) => {
     const model = findModel(r.model);
@@ -175,6 +188,9 @@ export const RecipeSchema = z
       }
     } else if (r.artifacts.includes('uki')) {
       ctx.addIssue({ code: 'custom', path: ['artifacts'], message: 'a signed UKI needs Trusted Boot: enable it (trustedBoot.enabled: true)' });
+    }
+    if (r.push && !r.registry.includes('/') ) {
+      ctx.addIssue({ code: 'custom', path: ['registry'], message: 'name the registry to push to, such as "quay.io/myorg" or "localhost:5000/os"' });
     }
     if (r.trustedBoot.keysFolder !== undefined && !r.trustedBoot.enabled) {
       ctx.addIssue({ code: 'custom', path: ['trustedBoot', 'keysFolder'], message: 'keys are only used with Trusted Boot enabled' });

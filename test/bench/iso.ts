@@ -61,8 +61,10 @@ async function main(): Promise<void> {
             `set -euo pipefail; docker export ${cid} | docker run --rm -i -v ${dir}:/o ${builder} bash -c '` +
               'mkdir /r && tar -x -C /r && ' +
               `mksquashfs /r /o/floor.squashfs ${SQUASHFS_OPTIONS.join(' ')} -noappend -quiet && ` +
-              'k=/r/boot/$(readlink /r/boot/vmlinuz) && ' +
-              'xorriso -outdev /o/floor.iso -volid COS_LIVE -map /o/floor.squashfs /rootfs.squashfs -map $k /boot/kernel -map /r/boot/initrd /boot/initrd >/dev/null 2>&1 && ' +
+              // /boot/vmlinuz may link relatively or absolutely: resolve it inside /r.
+              'k=$(readlink /r/boot/vmlinuz) && case $k in /*) k=/r$k;; *) k=/r/boot/$k;; esac && ' +
+              'rm -f /o/floor.iso && ' +
+              'xorriso -outdev /o/floor.iso -volid COS_LIVE -map /o/floor.squashfs /rootfs.squashfs -map $k /boot/kernel -map /r/boot/initrd /boot/initrd >/tmp/x.log 2>&1 || { cat /tmp/x.log; exit 1; }; ' +
               "rm /o/floor.squashfs'",
           ]);
         } finally {

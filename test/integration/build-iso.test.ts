@@ -107,10 +107,11 @@ describe.skipIf(skip !== undefined)('kairos-factory build examples/debian-bookwo
     const started = Date.now();
     const result = await cli(['build', 'examples/debian-bookworm.yaml', '--output', env.outputDir]);
     expect(result.exitCode).toBe(0);
+    // Every step that runs is cached (FROM names the base, there is nothing to cache).
     expect(result.all).toMatch(/\(8 steps, 7 cached\)/);
     expect(result.all).toContain('export rootfs (cached)');
     expect(result.all).toContain('squashfs (cached)');
     for (const kind of ['iso', 'raw-efi', 'raw-bios', 'vhd', 'gce', 'netboot', 'rootfs-tar']) expect(result.all).toContain(`✓ ${kind} (cached)`);
-    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });

@@ -36,6 +36,7 @@ export default async function setup(project: TestProject): Promise<void> {
     ovmf: await check('no OVMF', async () => {
       if (!(await findOvmf())) throw new Error('install the ovmf package');
     }),
+    registry: await check('no local registry for push tests', () => execa('docker-registry', ['--version'])),
     loop: await check('no loop devices', async () => {
       if (process.getuid?.() !== 0) throw new Error('not root');
       await execa('losetup', ['-f']);
