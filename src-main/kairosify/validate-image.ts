@@ -36,7 +36,7 @@ function demux(buffer: Buffer): string {
 }
 
 /** Runs a script in a throwaway container of an image; the output (stdout and stderr) and exit code. */
-async function runScript(docker: Docker, image: string, script: string, ctx: JobContext): Promise<{ exitCode: number; output: string }> {
+export async function runScript(docker: Docker, image: string, script: string, ctx: JobContext): Promise<{ exitCode: number; output: string }> {
   ctx.throwIfCancelled();
   const container = await docker.createContainer({
     Image: image,

@@ -12,6 +12,7 @@ import { imageOsRelease } from '../docker/image-files.js';
 import type { JobContext } from '../jobs/job-context.js';
 import { validateImage } from '../kairosify/validate-image.js';
 import { resolveSource } from './source.js';
+import { ensureArchRuns } from '../kairosify/foreign-arch.js';
 
 /**
  * The Dockerfile for a recipe whose source image exists (undefined for method none); reads the
@@ -43,6 +44,7 @@ export async function kairosify(docker: Docker, recipe: Recipe, outputDir: strin
 async function buildKairosImage(docker: Docker, recipe: Recipe, outputDir: string, ctx: JobContext): Promise<BuiltImage> {
   await mkdir(join(outputDir, 'logs'), { recursive: true });
   const sourceRef = await resolveSource(docker, recipe, outputDir, ctx);
+  await ensureArchRuns(docker, sourceRef, recipe.arch, ctx);
   const tag = imageTagFor(recipe);
   const dockerfile = await dockerfileForSource(docker, recipe, sourceRef, ctx);
   const dockerfilePath = join(outputDir, `${recipe.name}.Dockerfile`);

@@ -37,6 +37,13 @@ export default async function setup(project: TestProject): Promise<void> {
       if (!(await findOvmf())) throw new Error('install the ovmf package');
     }),
     registry: await check('no local registry for push tests', () => execa('docker-registry', ['--version'])),
+    arm64: await check('no arm64 emulation', async () => {
+      const docker = await dockerEngine();
+      if (!(await inspectImage(docker, 'kairos-factory/arm64-probe:bookworm'))) throw new Error('probe image missing (scripts/base-image.sh kairos-factory/arm64-probe:bookworm bookworm arm64 --foreign)');
+      await execa('test', ['-e', '/proc/sys/fs/binfmt_misc/qemu-aarch64']).catch(() => {
+        throw new Error('qemu-aarch64 is not registered with binfmt_misc (apt-get install qemu-user-static)');
+      });
+    }),
     loop: await check('no loop devices', async () => {
       if (process.getuid?.() !== 0) throw new Error('not root');
       await execa('losetup', ['-f']);
