@@ -235,9 +235,8 @@ describe.skipIf(skipReason(env, 'docker') !== undefined)('Trusted Boot: keys, si
   describe.skipIf(skipReason(env, 'qemu') !== undefined)('booted with Secure Boot enforced', () => {
     it('enrols its keys from Setup Mode, then boots signed to userspace with the kernel locked down', { timeout: 900_000 }, async () => {
       // The same UKI, in an ISO whose systemd-boot enrols the keys by itself (recipe trustedBoot.enroll: force).
-      const forced = join(out, 'force');
-      await mkdir(forced);
-      const [, iso] = await buildUki(session, { rootfs, keysDir, outputDir: forced, name: NAME, secureBootEnroll: 'force' }, ctx);
+      // Same output folder (the one the builder mounts), another name.
+      const [, iso] = await buildUki(session, { rootfs, keysDir, outputDir: out, name: `${NAME}-force`, secureBootEnroll: 'force' }, ctx);
       const log = join(out, 'sb.boot.log');
       const result = await runBootTest({ artifact: iso!.path, firmware: 'uefi', secureBoot: true, timeoutSeconds: 600, logFile: log }, ctx);
       expect(result.message).toMatch(/^booted \(secureboot\)/);
