@@ -118,6 +118,18 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
 }
 
+/**
+ * The engine's own words for a failed request: its JSON message when it sent one, first line
+ * only, without dockerode's "(HTTP code 500) server error - " prefix.
+ */
+export function engineMessage(error: unknown): string {
+  const e = error as { json?: { message?: string }; message?: string } | undefined;
+  return (e?.json?.message ?? e?.message ?? String(error))
+    .split('\n')[0]!
+    .replace(/^\(HTTP code \d+\)\s*[^-]*-\s*/, '')
+    .trim();
+}
+
 /** Maps an error from dockerode to an AppError when the engine went away mid-work. */
 export function engineLost(error: unknown): AppError | undefined {
   const code = (error as { code?: string }).code;

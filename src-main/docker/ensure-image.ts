@@ -6,9 +6,8 @@ import { AppError } from '../../src-shared/errors/app-error.js';
 import type { Stage } from '../../src-shared/jobs/job-events.js';
 import type { JobContext } from '../jobs/job-context.js';
 import { cancelledError } from '../jobs/job-context.js';
-import { engineLost } from './docker-engine.js';
-import { jsonLines } from './json-lines.js';
-import type { RawBuildMessage } from './build-output.js';
+import { engineLost, engineMessage } from './docker-engine.js';
+import { followLayerProgress } from './layer-progress.js';
 
 export async function inspectImage(docker: Docker, ref: string): Promise<Docker.ImageInspectInfo | undefined> {
   try {
@@ -25,24 +24,10 @@ export async function ensureImage(docker: Docker, ref: string, ctx: JobContext, 
   const local = await inspectImage(docker, ref);
   if (local) return local;
   ctx.log(stage, `Pulling ${ref}`);
-  const layers = new Map<string, { current: number; total: number }>();
   const meter = ctx.meter(stage, `pull ${ref}`, 'bytes');
   try {
     const stream = (await docker.pull(ref, { abortSignal: ctx.signal })) as NodeJS.ReadableStream;
-    for await (const msg of jsonLines<RawBuildMessage>(stream as unknown as Readable)) {
-      if (msg.error || msg.errorDetail?.message) throw new Error(msg.errorDetail?.message ?? msg.error);
-      if (msg.id && msg.progressDetail?.total) {
-        layers.set(msg.id, { current: msg.progressDetail.current ?? 0, total: msg.progressDetail.total });
-        let current = 0;
-        let total = 0;
-        for (const l of layers.values()) {
-          current += l.current;
-          total += l.total;
-        }
-        meter.setTotal(total);
-        meter.update(current);
-      }
-    }
+    await followLayerProgress(stream as unknown as Readable, meter);
   } catch (error) {
     if (ctx.signal.aborted) throw cancelledError();
     const lost = engineLost(error);
@@ -55,10 +40,7 @@ export async function ensureImage(docker: Docker, ref: string, ctx: JobContext, 
 }
 
 export function imageNotFound(ref: string, cause: unknown): AppError {
-  const reason = ((cause as { json?: { message?: string }; message?: string }).json?.message ?? (cause as Error).message ?? String(cause))
-    .split('\n')[0]
-    ?.replace(/^\(HTTP code \d+\)\s*[^-]*-\s*/, '')
-    .trim();
+  const reason = engineMessage(cause);
   return new AppError('image-not-found', `Image "${ref}" is not on this machine and could not be pulled: ${reason}`, {
     hint: 'Check the name and tag; run `docker login` for a private registry; or load it first (`docker load`, `docker import`)',
     cause,

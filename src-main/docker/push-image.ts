@@ -10,9 +10,8 @@ import { execa } from 'execa';
 import { AppError } from '../../src-shared/errors/app-error.js';
 import type { JobContext } from '../jobs/job-context.js';
 import { cancelledError } from '../jobs/job-context.js';
-import type { RawBuildMessage } from './build-output.js';
-import { engineLost } from './docker-engine.js';
-import { jsonLines } from './json-lines.js';
+import { engineLost, engineMessage } from './docker-engine.js';
+import { followLayerProgress } from './layer-progress.js';
 
 export interface RegistryAuth {
   readonly username: string;
@@ -76,32 +75,18 @@ export async function registryAuth(ref: string, configDir = process.env['DOCKER_
 export async function pushImage(docker: Docker, tag: string, ctx: JobContext): Promise<void> {
   const auth = await registryAuth(tag);
   ctx.log('kairosify', `Pushing ${tag} to ${registryHost(tag)}${auth ? ` as ${auth.username}` : ' (no stored login: anonymous)'}`);
-  const layers = new Map<string, { current: number; total: number }>();
   const meter = ctx.meter('kairosify', 'push', 'bytes');
   try {
     // The engine wants the auth header even for an anonymous push: an empty one is "no login".
     const stream = (await docker.getImage(tag).push({ authconfig: auth ?? {}, abortSignal: ctx.signal })) as unknown as Readable;
-    for await (const msg of jsonLines<RawBuildMessage>(stream)) {
-      if (msg.error || msg.errorDetail?.message) throw new Error(msg.errorDetail?.message ?? msg.error);
-      if (msg.id && msg.progressDetail?.total) {
-        layers.set(msg.id, { current: msg.progressDetail.current ?? 0, total: msg.progressDetail.total });
-        let current = 0;
-        let total = 0;
-        for (const l of layers.values()) {
-          current += l.current;
-          total += l.total;
-        }
-        meter.setTotal(total);
-        meter.update(current);
-      }
-    }
+    await followLayerProgress(stream, meter);
   } catch (error) {
     if (ctx.signal.aborted) throw cancelledError();
     const lost = engineLost(error);
     if (lost) throw lost;
-    const reason = ((error as { json?: { message?: string } }).json?.message ?? (error as Error).message ?? String(error)).split('\n')[0]?.trim();
+    const reason = engineMessage(error);
     throw new AppError('push-failed', `Could not push ${tag}: ${reason}`, {
-      hint: /denied|unauthorized|authentication/i.test(reason ?? '')
+      hint: /denied|unauthorized|authentication/i.test(reason)
         ? `Log in first: \`docker login ${registryHost(tag)}\``
         : 'Check the registry address in the recipe (registry) and that the registry is reachable',
       cause: error,

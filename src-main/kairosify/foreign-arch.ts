@@ -6,7 +6,7 @@ import type Docker from 'dockerode';
 import { AppError } from '../../src-shared/errors/app-error.js';
 import type { Arch } from '../../src-shared/recipe/catalog.js';
 import type { JobContext } from '../jobs/job-context.js';
-import { runScript } from './validate-image.js';
+import { runScript } from '../docker/run-in-image.js';
 
 /** Docker's and the kernel's names for an architecture, as the recipe names it. */
 export function normalizeArch(name: string): string {

@@ -14,60 +14,11 @@ import {
   parseCheckOutput,
   type CheckResult,
 } from '../../src-shared/kairosify/image-checks.js';
-import { LABEL_JOB } from '../docker/image-files.js';
+import { runScript } from '../docker/run-in-image.js';
 import { engineLost } from '../docker/docker-engine.js';
-import { cancelledError, type JobContext } from '../jobs/job-context.js';
+import type { JobContext } from '../jobs/job-context.js';
 
 export const VALIDATE_PHASE = 'validate';
-
-/** Splits the engine's multiplexed log stream (8-byte frame headers) into text. */
-function demux(buffer: Buffer): string {
-  // A TTY-less container's logs come framed: [stream, 0, 0, 0, size(4, BE)] then the payload.
-  const parts: Buffer[] = [];
-  let offset = 0;
-  while (offset + 8 <= buffer.length) {
-    const kind = buffer[offset];
-    const size = buffer.readUInt32BE(offset + 4);
-    if ((kind !== 1 && kind !== 2) || buffer[offset + 1] !== 0) return buffer.toString('utf8');
-    parts.push(buffer.subarray(offset + 8, offset + 8 + size));
-    offset += 8 + size;
-  }
-  return Buffer.concat(parts).toString('utf8');
-}
-
-/** Runs a script in a throwaway container of an image; the output (stdout and stderr) and exit code. */
-export async function runScript(docker: Docker, image: string, script: string, ctx: JobContext): Promise<{ exitCode: number; output: string }> {
-  ctx.throwIfCancelled();
-  const container = await docker.createContainer({
-    Image: image,
-    Entrypoint: ['/bin/sh', '-c', script],
-    Cmd: [],
-    User: '0:0',
-    WorkingDir: '/',
-    Labels: { [LABEL_JOB]: ctx.jobId },
-    NetworkDisabled: true,
-    HostConfig: { NetworkMode: 'none', AutoRemove: false },
-  });
-  const onAbort = (): void => {
-    void container.remove({ force: true }).catch(() => undefined);
-  };
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    // Cancelled while the container was being made: the listener came too late for it.
-    if (ctx.signal.aborted) throw cancelledError();
-    await container.start();
-    const waited = (await container.wait()) as { StatusCode?: number };
-    if (ctx.signal.aborted) throw cancelledError();
-    const logs = (await container.logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
-    return { exitCode: waited.StatusCode ?? -1, output: demux(Buffer.isBuffer(logs) ? logs : Buffer.from(String(logs))) };
-  } catch (error) {
-    if (ctx.signal.aborted) throw cancelledError();
-    throw error;
-  } finally {
-    ctx.signal.removeEventListener('abort', onAbort);
-    await container.remove({ force: true }).catch(() => undefined);
-  }
-}
 
 /**
  * Validates a built image against its recipe. Logs one pass/fail/skip line per check and returns

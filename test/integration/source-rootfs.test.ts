@@ -11,7 +11,7 @@ import { AppError } from '../../src-shared/errors/app-error.js';
 import { validateRecipe } from '../../src-shared/recipe/parse-recipe.js';
 import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
 import { dockerEngine } from '../../src-main/docker/docker-engine.js';
-import { runScript } from '../../src-main/kairosify/validate-image.js';
+import { runScript } from '../../src-main/docker/run-in-image.js';
 import { JobContext } from '../../src-main/jobs/job-context.js';
 import { dockerfileForSource } from '../../src-main/pipeline/kairosify.js';
 import { resolveSource } from '../../src-main/pipeline/source.js';
