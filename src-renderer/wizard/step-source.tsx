@@ -111,8 +111,8 @@ export function StepSource() {
               {(p) => <input {...p} value={image} placeholder="registry.example.com/os/base:1.0" onChange={(e) => patch({ source: { kind: 'image', baseImage: e.target.value } })} />}
             </Field>
           )}
-          {distro && !distro.scratch && kairosify.method === 'scratch' && (
-            <p className="notice">The scratch method builds Debian and Ubuntu today; use kairos-init for {distro.label} (System step).</p>
+          {distro?.scratchNeeds === 'framework' && kairosify.method === 'scratch' && kairosify.framework === 'none' && (
+            <p className="notice">The scratch method boots {distro.label} only with the Kairos framework: choose one, or use kairos-init (System step).</p>
           )}
         </div>
       )}

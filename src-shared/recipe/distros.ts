@@ -11,15 +11,18 @@ export interface Distro {
   readonly id: string;
   readonly label: string;
   readonly releases: ReadonlyArray<DistroRelease>;
-  /** The scratch method can build it (kairos-init can build all of these). */
-  readonly scratch: boolean;
+  /**
+   * What the scratch method needs beyond the distribution (kairos-init builds all of these):
+   * "framework" when only the Kairos framework makes the image bootable (Alpine: its
+   * initramfs init comes with the framework).
+   */
+  readonly scratchNeeds?: 'framework';
 }
 
 export const DISTROS: ReadonlyArray<Distro> = [
   {
     id: 'ubuntu',
     label: 'Ubuntu',
-    scratch: true,
     releases: [
       { id: '24.04', label: '24.04 LTS (Noble)', image: 'ubuntu:24.04' },
       { id: '22.04', label: '22.04 LTS (Jammy)', image: 'ubuntu:22.04' },
@@ -28,7 +31,6 @@ export const DISTROS: ReadonlyArray<Distro> = [
   {
     id: 'debian',
     label: 'Debian',
-    scratch: true,
     releases: [
       { id: '12', label: '12 (Bookworm)', image: 'debian:bookworm' },
       { id: '13', label: '13 (Trixie)', image: 'debian:trixie' },
@@ -37,7 +39,6 @@ export const DISTROS: ReadonlyArray<Distro> = [
   {
     id: 'fedora',
     label: 'Fedora',
-    scratch: false,
     releases: [
       { id: '41', label: '41', image: 'fedora:41' },
       { id: '40', label: '40', image: 'fedora:40' },
@@ -46,25 +47,22 @@ export const DISTROS: ReadonlyArray<Distro> = [
   {
     id: 'rocky',
     label: 'Rocky Linux',
-    scratch: false,
     releases: [{ id: '9', label: '9', image: 'rockylinux/rockylinux:9' }],
   },
   {
     id: 'almalinux',
     label: 'AlmaLinux',
-    scratch: false,
     releases: [{ id: '9', label: '9', image: 'almalinux:9' }],
   },
   {
     id: 'opensuse',
     label: 'openSUSE Leap',
-    scratch: false,
     releases: [{ id: '15.6', label: '15.6', image: 'opensuse/leap:15.6' }],
   },
   {
     id: 'alpine',
     label: 'Alpine',
-    scratch: false,
+    scratchNeeds: 'framework',
     releases: [
       { id: '3.21', label: '3.21', image: 'alpine:3.21' },
       { id: '3.20', label: '3.20', image: 'alpine:3.20' },
