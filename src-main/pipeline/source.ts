@@ -1,7 +1,7 @@
 // Stage 0: the recipe's source as an image in the local engine. An image is used or pulled; a
 // Dockerfile (with template values) is built; a root filesystem folder or tarball is imported.
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
@@ -16,6 +16,8 @@ import { ensureImage } from '../docker/ensure-image.js';
 import { engineLost } from '../docker/docker-engine.js';
 import { jsonLines } from '../docker/json-lines.js';
 import { cancelledError, type JobContext } from '../jobs/job-context.js';
+import { inspectSource, openSourceStream } from '../flash/source/open-source.js';
+import { DETECT_BYTES, detectCompression } from '../flash/source/detect-compression.js';
 
 /** Makes the source image exist; returns its reference. */
 export async function resolveSource(docker: Docker, recipe: Recipe, outputDir: string, ctx: JobContext): Promise<string> {
@@ -58,10 +60,17 @@ export async function importRootfs(docker: Docker, path: string, ref: string, ct
   const full = resolve(path);
   const info = await stat(full).catch(() => undefined);
   if (!info) throw new AppError('source-invalid', `The root filesystem ${full} does not exist`, { hint: 'Check source.path' });
-  const body: Readable = info.isDirectory()
-    ? (pack(full) as unknown as Readable)
-    : createReadStream(full, { highWaterMark: 1 << 20 });
-  const meter = ctx.meter('kairosify', 'import rootfs', 'bytes', info.isDirectory() ? undefined : info.size);
+  // A tarball is decompressed here with the flash source's readers (gzip, xz, zstd, bzip2): the
+  // engine's import knows only some of them (Docker 20.10 refuses zstd), and a damaged file is
+  // named before the engine sees it.
+  const compressed = !info.isDirectory() && (await isCompressed(full));
+  const source = compressed ? await inspectSource(full) : undefined;
+  const body: Readable = source
+    ? openSourceStream(source, { signal: ctx.signal })
+    : info.isDirectory()
+      ? (pack(full) as unknown as Readable)
+      : createReadStream(full, { highWaterMark: 1 << 20 });
+  const meter = ctx.meter('kairosify', 'import rootfs', 'bytes', source ? source.imageSize : info.isDirectory() ? undefined : info.size);
   let done = 0;
   body.on('data', (chunk: Buffer) => {
     done += chunk.length;
@@ -84,6 +93,19 @@ export async function importRootfs(docker: Docker, path: string, ref: string, ct
   meter.finish();
   const image = await docker.getImage(ref).inspect().catch(() => undefined);
   if (!image) throw new AppError('source-invalid', `Importing ${full} made no image`);
+}
+
+/** A compressed tarball (gzip, xz, zstd, bzip2), by its magic bytes; a plain tar is not. */
+async function isCompressed(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(DETECT_BYTES);
+    const { bytesRead } = await handle.read(head, 0, DETECT_BYTES, 0);
+    const detected = detectCompression(head.subarray(0, bytesRead));
+    return detected.kind === 'image' && detected.compression !== 'none' && detected.compression !== 'zip';
+  } finally {
+    await handle.close();
+  }
 }
 
 function splitRef(ref: string): [string, string] {

@@ -1,11 +1,13 @@
 // A root filesystem tarball as the recipe's source: imported as the base image, it runs programs,
-// its family is read from its own os-release, and the scratch Dockerfile builds FROM it.
+// its family is read from its own os-release, and the scratch Dockerfile builds FROM it; a
+// compressed tarball is decompressed on the way in.
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AppError } from '../../src-shared/errors/app-error.js';
 import { validateRecipe } from '../../src-shared/recipe/parse-recipe.js';
@@ -62,6 +64,16 @@ describe.skipIf(skipReason(env, 'docker') !== undefined)('a rootfs tarball as th
     expect(dockerfile).toMatch(/^FROM kairos-factory\/rootfs-src-rootfs:v0\.1\.0$/m);
     expect(dockerfile).toContain('apt-get install');
     expect(await containerIds()).toEqual(before);
+  });
+
+  it('imports a zstd-compressed tarball too (the engine alone refuses it)', async () => {
+    const docker = await dockerEngine();
+    const zst = `${tarball}.zst`;
+    await execa('zstd', ['-q', '-T0', '-3', tarball, '-o', zst]);
+    const ref = await resolveSource(docker, recipeFor(zst), dir, ctx);
+    const run = await runScript(docker, ref, 'cat /etc/debian_version', ctx);
+    expect(run.exitCode).toBe(0);
+    expect(run.output).toMatch(/^12\.\d+/);
   });
 
   it('names a missing tarball', async () => {
