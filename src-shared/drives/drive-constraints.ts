@@ -2,7 +2,7 @@
 // Etcher's rules (locked, system, source on target, too small, large) plus rpi-imager's "type the
 // name to pick a system drive", and internal SD readers counted as removable.
 import { formatBytes } from '../util/format.js';
-import type { ConstraintFinding, Drive, DriveStatus } from './drive-types.js';
+import type { ConstraintFinding, Drive, DriveStatus, FileId } from './drive-types.js';
 
 /** Above this a drive is probably not a USB stick or SD card: warn (Etcher's 128 GB). */
 export const LARGE_DRIVE_BYTES = 128e9;
@@ -10,8 +10,27 @@ export const LARGE_DRIVE_BYTES = 128e9;
 export interface ImageFacts {
   /** Bytes the image needs on the target (uncompressed). Undefined when not known yet. */
   readonly size?: number;
-  /** Absolute path of the image file, to refuse the drive it lives on. */
+  /** Absolute path of the image file after following links, to refuse the drive it lives on. */
   readonly path?: string;
+  /** "major:minor" of the file system the image lives on (Linux). */
+  readonly device?: string;
+  /** The image file itself (dev and inode), to refuse targets that are the image under another name. */
+  readonly fileId?: FileId;
+}
+
+/**
+ * Mount points that only a system disk has: a drive with one of these mounted holds the running
+ * system, whatever drivelist says (a loop device or a USB disk can be the root disk too).
+ */
+const SYSTEM_MOUNTS = ['/', '/boot', '/efi', '/usr', '/var', '/home', '/etc', '/opt', '/srv', '/root', '/nix', '/snap', '[SWAP]', 'C:\\'];
+
+export function isSystemMount(mount: string): boolean {
+  const m = mount.length > 1 ? mount.replace(/[/]+$/, '') : mount;
+  return SYSTEM_MOUNTS.some((s) => m.toUpperCase() === s.toUpperCase()) || /^\/boot\//.test(m) || /^\/System\/Volumes(\/|$)/.test(m);
+}
+
+export function sameFile(a: FileId | undefined, b: FileId | undefined): boolean {
+  return a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
 }
 
 /** An internal SD card reader: drivelist calls it a system drive, but it holds cards. */
@@ -21,12 +40,18 @@ export function isSdReader(drive: Drive): boolean {
 
 /** A system drive in the sense that matters: not removable media, not a loop device or file. */
 export function isSystemDrive(drive: Drive): boolean {
-  if (drive.kind === 'loop' || drive.kind === 'file') return false;
+  if (drive.kind === 'file') return false;
+  if (drive.mountpoints.some(isSystemMount)) return true;
+  if (drive.kind === 'loop') return false;
   if (isSdReader(drive)) return false;
   return drive.system;
 }
 
-export function sourceIsOnDrive(drive: Drive, imagePath: string | undefined): boolean {
+/** The image lives on the drive: its file system is the drive or a partition of it, or it is under one of its mounts, or behind it (a loop device over the image). */
+export function sourceIsOnDrive(drive: Drive, image: ImageFacts): boolean {
+  if (image.device !== undefined && (drive.devices ?? []).includes(image.device)) return true;
+  if (sameFile(drive.backingFile, image.fileId)) return true;
+  const imagePath = image.path;
   if (!imagePath) return false;
   return drive.mountpoints.some((mount) => {
     const m = mount.endsWith('/') || mount.endsWith('\\') ? mount : `${mount}${mount.includes('\\') ? '\\' : '/'}`;
@@ -42,7 +67,7 @@ export function driveFindings(drive: Drive, image: ImageFacts): ConstraintFindin
   if (image.size !== undefined && drive.kind !== 'file' && drive.size < image.size) {
     findings.push({ code: 'too-small', severity: 'error', message: `Too small: ${formatBytes(drive.size)}, the image needs ${formatBytes(image.size)}` });
   }
-  if (sourceIsOnDrive(drive, image.path)) {
+  if (sourceIsOnDrive(drive, image)) {
     findings.push({ code: 'contains-source', severity: 'error', message: 'The image file is on this drive' });
   }
   if (isSystemDrive(drive)) {

@@ -17,6 +17,28 @@ export interface Drive {
   readonly virtual: boolean;
   readonly busType?: string;
   readonly mountpoints: ReadonlyArray<string>;
+  /** What tells this drive from another under the same name (a stick swapped during a password prompt). */
+  readonly identity?: DriveIdentity;
+  /** "major:minor" of the drive and of each of its partitions (Linux), to find the drive an image lives on. */
+  readonly devices?: ReadonlyArray<string>;
+  /** A loop device's backing file: writing the loop device writes that file. */
+  readonly backingFile?: FileId;
+}
+
+/** A drive as the user picked it: the same path with another size or serial is another drive. */
+export interface DriveIdentity {
+  readonly size: number;
+  readonly serial?: string;
+  /** The /dev/disk/by-id name (Linux), or what the OS names the medium by. */
+  readonly byId?: string;
+  /** Loop devices: the file behind it. */
+  readonly backingPath?: string;
+}
+
+/** A file's identity after following links: the same dev and inode is the same file (hard links too). */
+export interface FileId {
+  readonly dev: string;
+  readonly ino: string;
 }
 
 export type ConstraintCode =

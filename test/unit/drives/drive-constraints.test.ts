@@ -68,38 +68,50 @@ describe('driveFindings', () => {
     });
 
     it('does not confuse /media/a with /media/ab', () => {
-      expect(sourceIsOnDrive(drive({ mountpoints: ['/media/a'] }), '/media/ab/kairos.iso')).toBe(false);
-      expect(sourceIsOnDrive(drive({ mountpoints: ['/media/ab'] }), '/media/a/kairos.iso')).toBe(false);
-      expect(sourceIsOnDrive(drive({ mountpoints: ['/media/a'] }), '/media/a/kairos.iso')).toBe(true);
-      expect(sourceIsOnDrive(drive({ mountpoints: ['/media/ab'] }), '/media/ab/kairos.iso')).toBe(true);
+      expect(sourceIsOnDrive(drive({ mountpoints: ['/media/a'] }), { path: '/media/ab/kairos.iso' })).toBe(false);
+      expect(sourceIsOnDrive(drive({ mountpoints: ['/media/ab'] }), { path: '/media/a/kairos.iso' })).toBe(false);
+      expect(sourceIsOnDrive(drive({ mountpoints: ['/media/a'] }), { path: '/media/a/kairos.iso' })).toBe(true);
+      expect(sourceIsOnDrive(drive({ mountpoints: ['/media/ab'] }), { path: '/media/ab/kairos.iso' })).toBe(true);
     });
 
     it('handles a mountpoint given with a trailing slash', () => {
-      expect(sourceIsOnDrive(drive({ mountpoints: ['/media/a/'] }), '/media/a/kairos.iso')).toBe(true);
-      expect(sourceIsOnDrive(drive({ mountpoints: ['/media/a/'] }), '/media/ab/kairos.iso')).toBe(false);
+      expect(sourceIsOnDrive(drive({ mountpoints: ['/media/a/'] }), { path: '/media/a/kairos.iso' })).toBe(true);
+      expect(sourceIsOnDrive(drive({ mountpoints: ['/media/a/'] }), { path: '/media/ab/kairos.iso' })).toBe(false);
     });
 
     it('counts the root filesystem as holding every absolute path', () => {
-      expect(sourceIsOnDrive(drive({ mountpoints: ['/'] }), '/home/me/kairos.iso')).toBe(true);
+      expect(sourceIsOnDrive(drive({ mountpoints: ['/'] }), { path: '/home/me/kairos.iso' })).toBe(true);
     });
 
     it('checks every mountpoint of the drive (its partitions)', () => {
       const d = drive({ mountpoints: ['/boot/efi', '/media/data'] });
-      expect(sourceIsOnDrive(d, '/media/data/kairos.iso')).toBe(true);
-      expect(sourceIsOnDrive(d, '/media/other/kairos.iso')).toBe(false);
+      expect(sourceIsOnDrive(d, { path: '/media/data/kairos.iso' })).toBe(true);
+      expect(sourceIsOnDrive(d, { path: '/media/other/kairos.iso' })).toBe(false);
     });
 
     it('understands Windows drive letters', () => {
-      expect(sourceIsOnDrive(drive({ device: '\\\\.\\PhysicalDrive1', mountpoints: ['E:\\'] }), 'E:\\isos\\kairos.iso')).toBe(true);
-      expect(sourceIsOnDrive(drive({ device: '\\\\.\\PhysicalDrive1', mountpoints: ['E:\\'] }), 'C:\\isos\\kairos.iso')).toBe(false);
-      expect(sourceIsOnDrive(drive({ mountpoints: ['D:\\data'] }), 'D:\\data\\kairos.iso')).toBe(true);
-      expect(sourceIsOnDrive(drive({ mountpoints: ['D:\\data'] }), 'D:\\database\\kairos.iso')).toBe(false);
+      expect(sourceIsOnDrive(drive({ device: '\\\\.\\PhysicalDrive1', mountpoints: ['E:\\'] }), { path: 'E:\\isos\\kairos.iso' })).toBe(true);
+      expect(sourceIsOnDrive(drive({ device: '\\\\.\\PhysicalDrive1', mountpoints: ['E:\\'] }), { path: 'C:\\isos\\kairos.iso' })).toBe(false);
+      expect(sourceIsOnDrive(drive({ mountpoints: ['D:\\data'] }), { path: 'D:\\data\\kairos.iso' })).toBe(true);
+      expect(sourceIsOnDrive(drive({ mountpoints: ['D:\\data'] }), { path: 'D:\\database\\kairos.iso' })).toBe(false);
+    });
+
+    it('finds the image by the device numbers of its file system, whatever the path says', () => {
+      const d = drive({ devices: ['8:16', '8:17', '8:18'], mountpoints: [] });
+      expect(sourceIsOnDrive(d, { path: '/somewhere/kairos.iso', device: '8:18' })).toBe(true);
+      expect(sourceIsOnDrive(d, { path: '/somewhere/kairos.iso', device: '8:32' })).toBe(false);
+    });
+
+    it('refuses a loop device whose backing file is the image', () => {
+      const d = drive({ kind: 'loop', device: '/dev/loop3', backingFile: { dev: '254:1', ino: '77' } });
+      expect(sourceIsOnDrive(d, { fileId: { dev: '254:1', ino: '77' } })).toBe(true);
+      expect(sourceIsOnDrive(d, { fileId: { dev: '254:1', ino: '78' } })).toBe(false);
     });
 
     it('is not raised without an image path or without mountpoints', () => {
-      expect(sourceIsOnDrive(drive({ mountpoints: ['/media/a'] }), undefined)).toBe(false);
-      expect(sourceIsOnDrive(drive({ mountpoints: ['/media/a'] }), '')).toBe(false);
-      expect(sourceIsOnDrive(drive({ mountpoints: [] }), '/media/a/kairos.iso')).toBe(false);
+      expect(sourceIsOnDrive(drive({ mountpoints: ['/media/a'] }), {})).toBe(false);
+      expect(sourceIsOnDrive(drive({ mountpoints: ['/media/a'] }), { path: '' })).toBe(false);
+      expect(sourceIsOnDrive(drive({ mountpoints: [] }), { path: '/media/a/kairos.iso' })).toBe(false);
     });
   });
 
@@ -115,6 +127,14 @@ describe('driveFindings', () => {
       expect(codes(drive({ kind: 'file', device: '/tmp/x.img', system: true }))).not.toContain('system-drive');
       expect(isSystemDrive(drive({ kind: 'loop', device: '/dev/loop0', system: true }))).toBe(false);
       expect(isSystemDrive(drive({ kind: 'file', device: '/tmp/x.img', system: true }))).toBe(false);
+    });
+
+    it('calls any drive with a system mount a system drive, loop devices and USB disks too', () => {
+      for (const mount of ['/', '/boot/efi', '/home', '/var', '[SWAP]', '/srv/']) {
+        expect(isSystemDrive(drive({ kind: 'loop', device: '/dev/loop0', system: false, mountpoints: [mount] })), mount).toBe(true);
+        expect(isSystemDrive(drive({ system: false, mountpoints: ['/media/me/STICK', mount] })), mount).toBe(true);
+      }
+      expect(isSystemDrive(drive({ kind: 'loop', device: '/dev/loop0', mountpoints: ['/mnt/test', '/media/a', '/bootstrap'] }))).toBe(false);
     });
 
     it('does not count an internal SD reader that drivelist marks as system', () => {
