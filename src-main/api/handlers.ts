@@ -164,6 +164,7 @@ export function createApiServer(options: ApiOptions): ApiServer {
       jobs.cancel(jobId);
       return {};
     },
+    'job.get': ({ jobId }) => jobs.get(jobId),
     'jobs.list': () => jobs.list(),
   };
 

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { AppErrorData } from '../errors/app-error.js';
 import type { DriveStatus } from '../drives/drive-types.js';
-import type { JobEvent, JobKind, JobResult } from '../jobs/job-events.js';
+import type { JobEvent, JobKind, JobResult, PhaseState, ProgressEvent } from '../jobs/job-events.js';
 import type { RecipeIssue } from '../recipe/parse-recipe.js';
 import type { Recipe } from '../recipe/recipe-schema.js';
 import { BOOT_MODES } from '../recipe/catalog.js';
@@ -56,6 +56,29 @@ export interface JobSummary {
   readonly state: JobState;
   readonly result?: JobResult;
   readonly error?: AppErrorData;
+}
+
+export interface JobPhase {
+  readonly name: string;
+  readonly state: PhaseState;
+  readonly seconds?: number;
+}
+
+/** What the engine still holds of a job's events: kept while it runs and for recently ended jobs. */
+export interface JobTrail {
+  readonly phases: ReadonlyArray<JobPhase>;
+  readonly progress?: ProgressEvent;
+  /** The newest log lines (the engine keeps about 500). */
+  readonly log: ReadonlyArray<string>;
+  /** How many lines the job logged in all, dropped ones included. */
+  readonly logTotal: number;
+}
+
+/** One job as the engine knows it: its summary, and its trail while the engine still has it. */
+export interface JobDetail {
+  readonly summary: JobSummary;
+  /** Absent for older jobs: the history keeps summaries only. */
+  readonly trail?: JobTrail;
 }
 
 export interface KeysCheck {
@@ -112,6 +135,7 @@ export const RequestSchemas = {
     confirmations: z.record(z.string(), z.string()).default({}),
   }),
   'job.cancel': z.strictObject({ jobId: z.string().min(1).max(100) }),
+  'job.get': z.strictObject({ jobId: z.string().min(1).max(100) }),
   'jobs.list': z.strictObject({}),
 } as const satisfies Record<RequestName, z.ZodType>;
 
@@ -137,6 +161,7 @@ export interface ResponseMap {
   'drives.list': DriveList;
   'flash.start': { readonly jobId: string };
   'job.cancel': Record<string, never>;
+  'job.get': JobDetail;
   'jobs.list': ReadonlyArray<JobSummary>;
 }
 
@@ -161,4 +186,7 @@ export type Envelope<T> = { readonly ok: true; readonly value: T } | { readonly 
 export interface ApiTransport {
   request<K extends RequestName>(name: K, payload: RequestPayload<K>): Promise<Response<K>>;
   subscribe<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
+  /** Transports that can lose the event stream (the web shell's socket) call this each time it is
+   * back, so the app can read again what it missed; returns the unsubscribe. */
+  onReconnect?(listener: () => void): () => void;
 }

@@ -18,6 +18,7 @@ export const REQUEST_NAMES = [
   'drives.list',
   'flash.start',
   'job.cancel',
+  'job.get',
   'jobs.list',
 ] as const;
 
