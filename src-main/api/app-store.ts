@@ -1,8 +1,8 @@
 // What the app keeps between runs, in one folder: settings.json, recipes/<name>.yaml and
 // history.json. Writes go to a temp file renamed over the old one, so a crash never leaves a
 // half-written file.
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { homedir, platform } from 'node:os';
+import { chmod, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { JobSummary, SavedRecipe, Settings } from '../../src-shared/api/contract.js';
 import { AppError } from '../../src-shared/errors/app-error.js';
@@ -11,18 +11,7 @@ import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
 
 const HISTORY_LIMIT = 50;
 
-/** The per-user data folder: KF_DATA_DIR, or the platform's usual place. */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.KF_DATA_DIR) return env.KF_DATA_DIR;
-  switch (platform()) {
-    case 'darwin':
-      return join(homedir(), 'Library', 'Application Support', 'Kairos Factory');
-    case 'win32':
-      return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Kairos Factory');
-    default:
-      return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'kairos-factory');
-  }
-}
+export { defaultDataDir } from './data-dir.js';
 
 export function defaultSettings(): Settings {
   return {
@@ -36,9 +25,16 @@ export function defaultSettings(): Settings {
 /** Numbers the temp files: two writes of one file at once must not share (and rename away) one. */
 let tempCounter = 0;
 
+/** Saved recipes and their folder: private to the user (they hold passwords). */
+export const RECIPE_FILE_MODE = 0o600;
+export const RECIPES_DIR_MODE = 0o700;
+
 async function writeAtomic(path: string, content: string, mode = 0o644): Promise<void> {
   const temp = `${path}.${process.pid}.${tempCounter++}.tmp`;
+  // chmod makes the mode exact whatever the umask, before the rename replaces the old file (and
+  // its mode) whole.
   await writeFile(temp, content, { mode });
+  await chmod(temp, mode);
   await rename(temp, path);
 }
 
@@ -87,8 +83,12 @@ export class AppStore {
   }
 
   async saveRecipe(recipe: Recipe): Promise<SavedRecipe> {
-    await mkdir(this.path('recipes'), { recursive: true });
-    await writeAtomic(this.path('recipes', `${recipe.name}.yaml`), recipeToYaml(recipe));
+    // Recipes hold passwords (the cloud-config): only their owner may read them, also when the
+    // folder or the file was made by an older version with the usual modes.
+    const dir = this.path('recipes');
+    await mkdir(dir, { recursive: true, mode: RECIPES_DIR_MODE });
+    await chmod(dir, RECIPES_DIR_MODE);
+    await writeAtomic(this.path('recipes', `${recipe.name}.yaml`), recipeToYaml(recipe), RECIPE_FILE_MODE);
     return { name: recipe.name, savedAt: new Date().toISOString() };
   }
 

@@ -1,6 +1,8 @@
-// The one table of API handlers. Electron's IPC, the web shell and the in-memory transport of the
-// tests all call dispatch(): it checks the request name and payload, runs the handler, and turns
-// any failure into plain error data.
+// The one table of API handlers. Electron's IPC, the web shell and the CLI (through the in-memory
+// transport) all call dispatch(): it checks the request name and payload, runs the handler, and
+// turns any failure into plain error data. The engine's heavy parts (Docker, qemu, the flash
+// helper) are imported by the handler that needs them, when it runs: a CLI command pays only for
+// what it uses.
 import type { z } from 'zod';
 import {
   REQUEST_NAMES,
@@ -10,22 +12,17 @@ import {
   type EventName,
   type RequestName,
   type Response,
+  type ShellKind,
 } from '../../src-shared/api/contract.js';
 import { AppError, toErrorData } from '../../src-shared/errors/app-error.js';
-import { confirmationWord, driveStatus } from '../../src-shared/drives/drive-constraints.js';
-import { validateRecipe } from '../../src-shared/recipe/parse-recipe.js';
+import { driveStatus } from '../../src-shared/drives/drive-constraints.js';
+import { parseRecipeYaml, validateRecipe } from '../../src-shared/recipe/parse-recipe.js';
 import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
-import { runBootTest } from '../boot-test/run-boot-test.js';
-import { flashImage } from '../flash/write-image.js';
-import { runBuild } from '../pipeline/build-pipeline.js';
 import { AppStore } from './app-store.js';
 import { JobManager } from './job-manager.js';
-import { engineStatus } from './engine-status.js';
-import { checkKeysFolder } from './keys-check.js';
-import { dockerfilePreview } from './dockerfile-preview.js';
 import { DriveWatcher } from './drive-watcher.js';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { stat } from 'node:fs/promises';
+import { imageSizeFacts } from './image-size.js';
+import { isAbsolute, join, resolve } from 'node:path';
 
 type Payload<K extends RequestName> = z.output<(typeof RequestSchemas)[K]>;
 type Handlers = { [K in RequestName]: (payload: Payload<K>) => Promise<Response<K>> };
@@ -40,30 +37,19 @@ export interface PickRequest {
 
 export interface ApiOptions {
   readonly dataDir: string;
-  readonly shell: 'electron' | 'web' | 'memory';
+  readonly shell: ShellKind;
   /** A native dialog; shells without one leave it out and the UI asks for typed paths. */
   readonly pickPath?: (request: PickRequest) => Promise<string | null>;
 }
 
 export interface ApiServer {
   dispatch(name: string, payload: unknown): Promise<Envelope<unknown>>;
-  /** Every event for every client; returns the unsubscribe. */
-  onEvent(listener: EventListener): () => void;
+  /**
+   * Every event for every client; returns the unsubscribe. A listener that names its events and
+   * leaves out "drives.changed" does not start the drive polling (the CLI following a job).
+   */
+  onEvent(listener: EventListener, events?: ReadonlyArray<EventName>): () => void;
   close(): Promise<void>;
-}
-
-/** A file target: a regular file or a new one in an existing folder, never a device or the image. */
-async function checkFileTarget(target: string, imagePath: string): Promise<void> {
-  const path = resolve(target);
-  if (!isAbsolute(target) || /^\/dev\//.test(path)) {
-    throw new AppError('target-invalid', `${target} is not in the list of drives any more`, { hint: 'It may have been unplugged; refresh the list' });
-  }
-  if (path === imagePath) throw new AppError('target-invalid', 'The target is the image itself');
-  const info = await stat(path).catch(() => undefined);
-  if (info && !info.isFile()) throw new AppError('target-invalid', `${path} is not a regular file`);
-  if (!info && !(await stat(dirname(path)).catch(() => undefined))?.isDirectory()) {
-    throw new AppError('target-invalid', `The folder of ${path} does not exist`);
-  }
 }
 
 function recipeOrThrow(value: unknown): Recipe {
@@ -71,11 +57,13 @@ function recipeOrThrow(value: unknown): Recipe {
   if (!result.ok) {
     const first = result.issues[0]?.base;
     throw new AppError('recipe-invalid', `The recipe is not valid: ${first?.path ? `${first.path}: ` : ''}${first?.message ?? ''}`, {
-      hint: 'Fix the fields marked in the wizard',
+      hint: 'Fix the field named above',
     });
   }
   return result.recipe;
 }
+
+const fileName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
 
 export function createApiServer(options: ApiOptions): ApiServer {
   const listeners = new Set<EventListener>();
@@ -90,18 +78,24 @@ export function createApiServer(options: ApiOptions): ApiServer {
   const drives = new DriveWatcher(() => emit('drives.changed', {}));
 
   /** A recipe's output folder: relative ones live under the settings' output root. */
-  const outputDirOf = async (recipe: Recipe): Promise<string> =>
-    isAbsolute(recipe.output) ? recipe.output : join((await store.settings()).outputRoot, recipe.output);
+  const outputDirOf = async (recipe: Recipe, output?: string): Promise<string> => {
+    if (output !== undefined) return resolve(output);
+    return isAbsolute(recipe.output) ? recipe.output : join((await store.settings()).outputRoot, recipe.output);
+  };
 
   const handlers: Handlers = {
-    'engine.status': async () => engineStatus(options.shell),
+    'engine.status': async () => (await import('./engine-status.js')).engineStatus(options.shell),
     'settings.get': () => store.settings(),
     'settings.set': (change) => store.updateSettings(Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined))),
-    'recipe.validate': async ({ recipe }) => {
-      const result = validateRecipe(recipe);
+    'recipe.validate': async (request) => {
+      if ('yaml' in request) return parseRecipeYaml(request.yaml);
+      const result = validateRecipe(request.recipe);
       return result.ok ? result : { ok: false, issues: result.issues.map((i) => i.base) };
     },
-    'recipe.dockerfile': async ({ recipe }) => dockerfilePreview(recipeOrThrow(recipe)),
+    'recipe.dockerfile': async ({ recipe, osRelease, fetchBase }) => {
+      const { dockerfilePreview } = await import('./dockerfile-preview.js');
+      return dockerfilePreview(recipeOrThrow(recipe), { ...(osRelease !== undefined ? { osRelease } : {}), fetchBase: fetchBase ?? false });
+    },
     'recipe.list': () => store.listRecipes(),
     'recipe.save': ({ recipe }) => store.saveRecipe(recipeOrThrow(recipe)),
     'recipe.load': async ({ name }) => ({ recipe: await store.loadRecipe(name) }),
@@ -109,55 +103,78 @@ export function createApiServer(options: ApiOptions): ApiServer {
       await store.deleteRecipe(name);
       return {};
     },
-    'keys.check': ({ folder }) => checkKeysFolder(folder),
+    'keys.check': async ({ folder }) => (await import('./keys-check.js')).checkKeysFolder(folder),
     'dialog.pick': async (request) => {
       if (!options.pickPath) throw new AppError('bad-request', 'No file dialogs here', { hint: 'Type the path instead' });
       return { path: await options.pickPath(request) };
     },
-    'build.start': async ({ recipe: value }) => {
+    'build.start': async ({ recipe: value, output }) => {
       const recipe = recipeOrThrow(value);
-      const outputDir = await outputDirOf(recipe);
-      const jobId = jobs.start('build', `Build ${recipe.name}`, (ctx) => runBuild({ recipe, outputDir }, ctx), recipe.name);
+      const outputDir = await outputDirOf(recipe, output);
+      const jobId = jobs.start('build', `Build ${recipe.name}`, async (ctx) => (await import('../pipeline/build-pipeline.js')).runBuild({ recipe, outputDir }, ctx), recipe.name);
       return { jobId };
     },
-    'bootTest.start': async ({ artifact, mode }) => {
+    'image.check': async ({ recipe: value, image }) => {
+      const recipe = recipeOrThrow(value);
+      const jobId = jobs.start('check', `Check ${image ?? recipe.name}`, async (ctx) => (await import('./image-check.js')).checkBuiltImage(recipe, image, ctx), recipe.name);
+      return { jobId };
+    },
+    'iso.config': async ({ iso, cloudConfig, output }) => {
+      const path = resolve(iso);
+      const jobId = jobs.start('iso-config', `New cloud-config in ${fileName(path)}`, async (ctx) =>
+        (await import('../artifacts/iso/swap-config.js')).swapIsoConfig({ iso: path, cloudConfig, ...(output !== undefined ? { output: resolve(output) } : {}) }, ctx),
+      );
+      return { jobId };
+    },
+    'bootTest.start': async ({ artifact, mode, timeoutSeconds, memoryMiB, accel, logFile }) => {
       const path = resolve(artifact);
       const label = mode === 'secureboot' ? 'UEFI Secure Boot' : mode.toUpperCase();
-      const request = { artifact: path, firmware: mode === 'bios' ? ('bios' as const) : ('uefi' as const), ...(mode === 'secureboot' ? { secureBoot: true } : {}) };
-      const jobId = jobs.start('boot-test', `Test ${path.split(/[\\/]/).pop() ?? path} (${label})`, (ctx) => runBootTest(request, ctx));
+      const request = {
+        artifact: path,
+        firmware: mode === 'bios' ? ('bios' as const) : ('uefi' as const),
+        ...(mode === 'secureboot' ? { secureBoot: true } : {}),
+        ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+        ...(memoryMiB !== undefined ? { memoryMiB } : {}),
+        ...(accel !== undefined ? { accel } : {}),
+        ...(logFile !== undefined ? { logFile: resolve(logFile) } : {}),
+      };
+      const jobId = jobs.start('boot-test', `Test ${fileName(path)} (${label})`, async (ctx) => (await import('../boot-test/run-boot-test.js')).runBootTest(request, ctx));
       return { jobId };
     },
-    'drives.list': async ({ image }) => {
-      const settings = await store.settings();
-      const imageSize = image ? (await stat(image).catch(() => undefined))?.size : undefined;
-      const list = await drives.list(settings.showVirtualTargets);
+    'drives.list': async ({ image, virtual }) => {
+      const allowVirtual = virtual ?? (await store.settings()).showVirtualTargets;
+      // An image that cannot be read is reported when flashing; the list still shows the drives.
+      const [facts, list] = await Promise.all([image ? imageSizeFacts(image).catch(() => undefined) : undefined, drives.list(allowVirtual)]);
       return {
-        drives: list.map((d) => driveStatus(d, { ...(imageSize !== undefined ? { size: imageSize } : {}), ...(image ? { path: resolve(image) } : {}) })),
-        ...(imageSize !== undefined ? { imageSize } : {}),
+        drives: list.map((d) => driveStatus(d, facts?.image ?? {})),
+        ...(facts?.image.size !== undefined ? { imageSize: facts.image.size } : {}),
+        ...(facts && facts.image.size === undefined ? { imageSizeUnknown: true } : {}),
       };
     },
-    'flash.start': async ({ image, targets, verify, confirmations }) => {
-      const settings = await store.settings();
-      const imagePath = resolve(image);
-      const size = (await stat(imagePath).catch(() => undefined))?.size;
-      if (size === undefined) throw new AppError('source-invalid', `Cannot read ${imagePath}`, { hint: 'Pick the image again' });
-      // The targets must be drives of the current list, and pass the rules now, not only in the UI.
-      const current = new Map((await drives.list(settings.showVirtualTargets)).map((d) => [d.device, d]));
-      for (const target of targets) {
-        const drive = current.get(target);
-        if (!drive) {
-          // Not a drive: then it must be an image file to write (new, or a regular file).
-          await checkFileTarget(target, imagePath);
-          continue;
-        }
-        const status = driveStatus(drive, { size, path: imagePath });
-        const blocking = status.findings.find((f) => f.severity === 'error');
-        if (blocking) throw new AppError('target-invalid', `${target}: ${blocking.message}`);
-        if (status.needsTypedConfirmation && confirmations[target] !== confirmationWord(drive)) {
-          throw new AppError('not-confirmed', `${target} looks like a system drive; type its name to confirm`);
-        }
-      }
-      const jobId = jobs.start('flash', `Flash ${imagePath.split(/[\\/]/).pop() ?? ''} to ${targets.join(', ')}`, (ctx) => flashImage({ image: imagePath, targets, verify }, ctx));
+    'flash.start': async ({ image, targets, verify, confirmations, identities, bmap, virtual }) => {
+      const allowVirtual = virtual ?? (await store.settings()).showVirtualTargets;
+      const facts = await imageSizeFacts(image);
+      // The policy, now, for every shell; the helper applies it again before it opens the drives.
+      const { checkTargets } = await import('../flash/target-check.js');
+      await checkTargets({
+        image: facts.image.path ?? resolve(image),
+        ...(facts.image.size !== undefined ? { imageSize: facts.image.size } : {}),
+        targets,
+        allowVirtual,
+        confirmations,
+        ...(identities ? { picked: identities } : {}),
+        drives: await drives.list(true),
+      });
+      const { flashImage } = await import('../flash/write-image.js');
+      const request = {
+        image: resolve(image),
+        targets: targets.map((path) => ({ path, ...(identities?.[path] ? { identity: identities[path] } : {}) })),
+        confirmations,
+        verify,
+        allowVirtual,
+        ...(bmap !== undefined ? { bmap } : {}),
+      };
+      const jobId = jobs.start('flash', `Flash ${fileName(resolve(image))} to ${targets.join(', ')}`, (ctx) => flashImage(request, ctx));
       return { jobId };
     },
     'job.cancel': async ({ jobId }) => {
@@ -184,12 +201,13 @@ export function createApiServer(options: ApiOptions): ApiServer {
         return { ok: false, error: toErrorData(error) };
       }
     },
-    onEvent(listener) {
+    onEvent(listener, events) {
+      const watchDrives = events === undefined || events.includes('drives.changed');
       listeners.add(listener);
-      drives.retain();
+      if (watchDrives) drives.retain();
       return () => {
         listeners.delete(listener);
-        drives.release();
+        if (watchDrives) drives.release();
       };
     },
     async close() {

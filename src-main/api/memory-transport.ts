@@ -14,9 +14,12 @@ export function memoryTransport(api: ApiServer): ApiTransport {
       return copy.value as Response<K>;
     },
     subscribe<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void {
-      return api.onEvent((name, payload) => {
-        if ((name as string) === event) listener(JSON.parse(JSON.stringify(payload)) as EventMap[E]);
-      });
+      return api.onEvent(
+        (name, payload) => {
+          if ((name as string) === event) listener(JSON.parse(JSON.stringify(payload)) as EventMap[E]);
+        },
+        [event],
+      );
     },
   };
 }

@@ -5,6 +5,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, session, shell } from 'electron';
 import { EVENT_CHANNEL, REQUEST_NAMES, requestChannel } from '../../src-shared/api/request-names.js';
 import { createApiServer, type ApiServer } from '../api/handlers.js';
+import { defaultDataDir } from '../api/data-dir.js';
 import { contentSecurityPolicy } from '../web/web-server.js';
 import { isTrustedSender } from './trusted-sender.js';
 
@@ -82,7 +83,8 @@ void app.whenReady().then(() => {
   });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   api = createApiServer({
-    dataDir: app.getPath('userData'),
+    // The same folder as the CLI and the web shell: one history, one set of saved recipes.
+    dataDir: defaultDataDir(),
     shell: 'electron',
     pickPath: async (request) => {
       const result = await dialog.showOpenDialog(mainWindow ?? BrowserWindow.getFocusedWindow()!, {

@@ -6,26 +6,53 @@
 import { constants } from 'node:fs';
 import { open, readFile, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { basename } from 'node:path';
+import type { FileId } from '../../src-shared/drives/drive-types.js';
 import { AppError } from '../../src-shared/errors/app-error.js';
+import { devName } from '../drives/file-id.js';
 import { roundUp } from './write-plan.js';
 
 export interface TargetFacts {
+  /** The path to open: links followed. */
   readonly path: string;
+  /** The target as the user named it, for messages and results. */
+  readonly label: string;
   readonly kind: 'block' | 'file';
   readonly size?: number;
   readonly logicalBlockSize: number;
+  /** What the open must find there: the device ("major:minor") or the file checked by the policy. */
+  readonly expect?: { readonly rdev?: string; readonly fileId?: FileId };
 }
 
-export async function targetFacts(path: string): Promise<TargetFacts> {
+export async function targetFacts(path: string, label = path, expect?: TargetFacts['expect']): Promise<TargetFacts> {
   const info = await stat(path).catch(() => undefined);
-  if (!info) return { path, kind: 'file', logicalBlockSize: 512 };
-  if (info.isFile()) return { path, kind: 'file', size: info.size, logicalBlockSize: 512 };
-  if (!info.isBlockDevice()) throw new AppError('target-invalid', `${path} is neither a drive nor a regular file`);
+  const extra = { label, ...(expect ? { expect } : {}) };
+  if (!info) return { path, kind: 'file', logicalBlockSize: 512, ...extra };
+  if (info.isFile()) return { path, kind: 'file', size: info.size, logicalBlockSize: 512, ...extra };
+  if (!info.isBlockDevice()) throw new AppError('target-invalid', `${label} is neither a drive nor a regular file`);
   const name = basename(await realpath(path));
   const sectors = await readFile(`/sys/class/block/${name}/size`, 'utf8').catch(() => undefined);
   const lbs = await readFile(`/sys/class/block/${name}/queue/logical_block_size`, 'utf8').catch(() => '512');
-  if (sectors === undefined) throw new AppError('target-invalid', `Cannot read the size of ${path}`);
-  return { path, kind: 'block', size: Number(sectors.trim()) * 512, logicalBlockSize: Number(lbs.trim()) || 512 };
+  if (sectors === undefined) throw new AppError('target-invalid', `Cannot read the size of ${label}`);
+  return { path, kind: 'block', size: Number(sectors.trim()) * 512, logicalBlockSize: Number(lbs.trim()) || 512, ...extra };
+}
+
+/** After open: the handle is the device or file the policy checked, not something swapped in since. */
+async function checkOpened(handle: FileHandle, facts: TargetFacts): Promise<void> {
+  if (!facts.expect) return;
+  const info = await handle.stat({ bigint: true });
+  const rdev = info.isBlockDevice() ? devName(info.rdev) : undefined;
+  const file = { dev: devName(info.dev), ino: info.ino.toString() };
+  const { rdev: wantDevice, fileId: wantFile } = facts.expect;
+  const same = wantDevice !== undefined ? rdev === wantDevice : wantFile !== undefined ? info.isFile() && file.dev === wantFile.dev && file.ino === wantFile.ino : info.isFile();
+  if (!same) {
+    await handle.close().catch(() => undefined);
+    throw new AppError('target-invalid', `${facts.label} changed while it was being opened: it is not the target that was checked`, { hint: 'Nothing was written; pick the target again' });
+  }
+}
+
+/** A file target: never through a link (the policy checked the real path), created readable by its owner only. */
+function openFileTarget(path: string): Promise<FileHandle> {
+  return open(path, constants.O_RDWR | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0), 0o600);
 }
 
 /** A buffer of at least `size` usable bytes whose start is aligned for O_DIRECT on `handle`. */
@@ -70,6 +97,7 @@ export class TargetIo {
     if (facts.kind === 'block' && constants.O_DIRECT !== undefined) {
       try {
         const handle = await open(facts.path, constants.O_RDWR | constants.O_DIRECT | (constants.O_EXCL ?? 0));
+        await checkOpened(handle, facts);
         return new TargetIo(facts, handle, true, await alignedBuffer(handle, size * ARENA_SLOTS, facts.logicalBlockSize), size);
       } catch (error) {
         if ((error as { code?: string }).code === 'EBUSY') {
@@ -78,7 +106,8 @@ export class TargetIo {
         if ((error as { code?: string }).code !== 'EINVAL') throw error;
       }
     }
-    const handle = await open(facts.path, facts.kind === 'block' ? 'r+' : 'w+');
+    const handle = facts.kind === 'block' ? await open(facts.path, 'r+') : await openFileTarget(facts.path);
+    await checkOpened(handle, facts);
     return new TargetIo(facts, handle, false, Buffer.allocUnsafeSlow(size * ARENA_SLOTS), size);
   }
 

@@ -2,14 +2,15 @@
 // zeroes the first and last MiB, writes the image (only its mapped blocks with a .bmap) to every
 // target from one read of the source, the first MiB last, flushes, and reads everything back.
 // One failing target drops out; the others finish.
-import { open, readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { AppError, type AppErrorData } from '../../src-shared/errors/app-error.js';
 import { formatBytes } from '../../src-shared/util/format.js';
 import { BmapChecker, parseBmap, rangeBytes, type Bmap } from './bmap.js';
 import { TargetIo, targetFacts, type TargetFacts } from './device-io.js';
 import type { FlashJob, FlashPhase, HelperEvent, TargetResult } from './helper-protocol.js';
-import { inspectSource, openSourceStream, type SourceInfo } from './source/open-source.js';
+import { inspectSource, measureImageSize, openSourceStream, type SourceInfo } from './source/open-source.js';
+import { checkTargets } from './target-check.js';
 import { unmountTarget } from './unmount.js';
 import { fastHasher, type Hasher } from './fast-hash.js';
 import { MIB, end, intersect, planWrites, type Interval } from './write-plan.js';
@@ -45,6 +46,15 @@ async function findBmap(source: string): Promise<string | undefined> {
 }
 
 export async function runFlash(job: FlashJob, emit: Emit, signal: AbortSignal): Promise<void> {
+  let sourceHandle: FileHandle | undefined;
+  try {
+    await flashWithSource(job, emit, signal, (handle) => (sourceHandle = handle));
+  } finally {
+    await sourceHandle?.close().catch(() => undefined);
+  }
+}
+
+async function flashWithSource(job: FlashJob, emit: Emit, signal: AbortSignal, holdSource: (handle: FileHandle) => void): Promise<void> {
   const started = performance.now();
   const durations: Partial<Record<FlashPhase, number>> = {};
   const phase = async <T>(name: FlashPhase, work: () => Promise<T>): Promise<T> => {
@@ -58,9 +68,13 @@ export async function runFlash(job: FlashJob, emit: Emit, signal: AbortSignal): 
   };
   const chunk = job.chunkSize ?? DEFAULT_CHUNK;
 
-  // 1. Everything that can be checked before a target is touched.
-  const { info, bmap, targets } = await phase('inspect', async () => {
+  // 1. Everything that can be checked before a target is touched: the source is opened (and held
+  //    open, so the file system it lives on cannot be unmounted under it) and validated, its real
+  //    size known (measured by decompressing when the container does not say), then the targets
+  //    are judged by the same policy the app applied, against the drives as they are now.
+  const { info, bmap } = await phase('inspect', async () => {
     const info = await inspectSource(job.source);
+    holdSource(await open(job.source, 'r'));
     const bmapPath = job.bmap === false ? undefined : typeof job.bmap === 'string' ? job.bmap : await findBmap(job.source);
     let bmap: Bmap | undefined;
     if (bmapPath) {
@@ -72,18 +86,34 @@ export async function runFlash(job: FlashJob, emit: Emit, signal: AbortSignal): 
       }
       emit({ type: 'log', line: `Using ${bmapPath}: ${formatBytes(bmap.mappedBlocksCount * bmap.blockSize)} of ${formatBytes(bmap.imageSize)} hold data` });
     }
-    const size = info.imageSize ?? bmap?.imageSize;
-    const targets: Target[] = [];
-    for (const path of job.targets) {
-      const facts = await targetFacts(path);
-      if (size !== undefined && facts.kind === 'block' && facts.size !== undefined && facts.size < size) {
-        throw new AppError('target-too-small', `${path} holds ${formatBytes(facts.size)}, the image needs ${formatBytes(size)}`, { hint: 'Use a bigger drive' });
-      }
-      targets.push({ facts });
-    }
-    return { info, bmap, targets };
+    return { info, bmap };
   });
-  const imageSize = info.imageSize ?? bmap?.imageSize;
+  let imageSize = info.imageSize ?? bmap?.imageSize;
+  if (imageSize === undefined) {
+    imageSize = await phase('measure', async () => {
+      emit({ type: 'log', line: `${info.compression} does not record the image's size: measuring it before any drive is touched` });
+      return measureImageSize(info, signal, (done) => emit({ type: 'progress', phase: 'measure', done }));
+    });
+  }
+  const measuredSize = imageSize;
+  const targets: Target[] = await phase('check', async () => {
+    const checked = await checkTargets({
+      image: job.source,
+      imageSize: measuredSize,
+      targets: job.targets.map((t) => t.path),
+      allowVirtual: job.allowVirtual,
+      confirmations: job.confirmations,
+      picked: Object.fromEntries(job.targets.filter((t) => t.identity !== undefined).map((t) => [t.path, t.identity!])),
+    });
+    return Promise.all(
+      checked.targets.map(async (fact) => ({
+        facts:
+          fact.kind === 'drive'
+            ? await targetFacts(fact.drive.device, fact.given, fact.drive.devices?.[0] ? { rdev: fact.drive.devices[0] } : undefined)
+            : await targetFacts(fact.path, fact.given, fact.fileId ? { fileId: fact.fileId } : undefined),
+      })),
+    );
+  });
 
   // 2. Nothing may use the targets while they are written.
   await phase('unmount', async () => {
@@ -93,8 +123,8 @@ export async function runFlash(job: FlashJob, emit: Emit, signal: AbortSignal): 
   const active = (): Target[] => targets.filter((t) => !t.error);
   const fail = async (t: Target, error: unknown): Promise<void> => {
     if (t.error) return;
-    t.error = error instanceof AppError ? error.toJSON() : { code: 'flash-failed', message: `Writing ${t.facts.path} failed: ${(error as Error).message}`, hint: 'The drive may be failing or was removed; try another port or drive' };
-    emit({ type: 'target-failed', device: t.facts.path, error: t.error });
+    t.error = error instanceof AppError ? error.toJSON() : { code: 'flash-failed', message: `Writing ${t.facts.label} failed: ${(error as Error).message}`, hint: 'The drive may be failing or was removed; try another port or drive' };
+    emit({ type: 'target-failed', device: t.facts.label, error: t.error });
     await t.io?.close();
     if (active().length === 0) throw AppError.fromData(t.error);
   };
@@ -114,7 +144,7 @@ export async function runFlash(job: FlashJob, emit: Emit, signal: AbortSignal): 
       await Promise.all(targets.map(async (t) => {
         try {
           t.io = await TargetIo.open(t.facts, chunk);
-          if (!t.io.direct && t.facts.kind === 'block') emit({ type: 'log', line: `${t.facts.path}: direct I/O unavailable, using the page cache` });
+          if (!t.io.direct && t.facts.kind === 'block') emit({ type: 'log', line: `${t.facts.label}: direct I/O unavailable, using the page cache` });
         } catch (e) {
           await fail(t, e);
         }
@@ -159,7 +189,7 @@ export async function runFlash(job: FlashJob, emit: Emit, signal: AbortSignal): 
     await Promise.all(targets.map((t) => t.io?.close()));
   }
 
-  const results: TargetResult[] = targets.map((t) => ({ device: t.facts.path, ok: !t.error, ...(t.error ? { error: t.error } : {}) }));
+  const results: TargetResult[] = targets.map((t) => ({ device: t.facts.label, ok: !t.error, ...(t.error ? { error: t.error } : {}) }));
   emit({
     type: 'done',
     summary: {
@@ -298,7 +328,7 @@ async function writeStream(
       if (body.length === 0) continue;
       for (const t of targets) {
         if (!t.error && t.facts.kind === 'block' && t.facts.size !== undefined && bodyOffset + body.length > t.facts.size) {
-          throw new AppError('target-too-small', `${t.facts.path} is full: the image is bigger than its ${formatBytes(t.facts.size)}`, { hint: 'Use a bigger drive' });
+          throw new AppError('target-too-small', `${t.facts.label} is full: the image is bigger than its ${formatBytes(t.facts.size)}`, { hint: 'Use a bigger drive' });
         }
       }
       const buffer = pool[0]!;
@@ -371,7 +401,7 @@ async function verifyTargets(
       reading = pieces[n + 1] ? t.io.readInto(pool[(n + 1) % 2]!, pieces[n + 1]!.offset, pieces[n + 1]!.length) : undefined;
       if (got !== piece.length || hash(pool[n % 2]!.subarray(0, piece.length)) !== piece.hash) {
         await reading?.catch(() => undefined);
-        throw new AppError('verify-mismatch', `Verification failed: ${t.facts.path} differs from the image in the ${formatBytes(piece.length)} at offset ${piece.offset}`, {
+        throw new AppError('verify-mismatch', `Verification failed: ${t.facts.label} differs from the image in the ${formatBytes(piece.length)} at offset ${piece.offset}`, {
           hint: 'The drive did not keep what was written; it may be faulty or counterfeit. Try another drive',
         });
       }

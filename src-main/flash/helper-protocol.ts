@@ -5,13 +5,32 @@
 import { z } from 'zod';
 import type { AppErrorData } from '../../src-shared/errors/app-error.js';
 
-export const FLASH_PHASES = ['inspect', 'unmount', 'prepare', 'write', 'flush', 'verify'] as const;
+export const FLASH_PHASES = ['inspect', 'measure', 'check', 'unmount', 'prepare', 'write', 'flush', 'verify'] as const;
 export type FlashPhase = (typeof FLASH_PHASES)[number];
+
+const DriveIdentitySchema = z.strictObject({
+  size: z.number().int().nonnegative(),
+  serial: z.string().optional(),
+  byId: z.string().optional(),
+  backingPath: z.string().optional(),
+});
+
+/** A target as the user picked it: the path, and the drive's identity then. */
+const FlashTargetSchema = z.strictObject({
+  path: z.string().min(1),
+  identity: DriveIdentitySchema.optional(),
+});
+export type FlashTarget = z.output<typeof FlashTargetSchema>;
 
 export const FlashJobSchema = z.strictObject({
   type: z.literal('flash'),
   source: z.string().min(1),
-  targets: z.array(z.string().min(1)).min(1).max(16),
+  /** A plain path is a target with nothing picked (tools and tests). */
+  targets: z.array(z.union([z.string().min(1).transform((path): FlashTarget => ({ path })), FlashTargetSchema])).min(1).max(16),
+  /** Loop devices and image files may be written (the user asked for them). */
+  allowVirtual: z.boolean().default(false),
+  /** Names typed to confirm system drives, keyed by target path or drive name (target-policy.ts). */
+  confirmations: z.record(z.string(), z.string().max(200)).default({}),
   verify: z.boolean(),
   /** A .bmap path, false to ignore one, undefined to look for one next to the image. */
   bmap: z.union([z.string().min(1), z.literal(false)]).optional(),
@@ -39,7 +58,7 @@ export interface FlashSummary {
 
 export type HelperEvent =
   | { readonly type: 'phase'; readonly phase: FlashPhase; readonly state: 'started' | 'done'; readonly seconds?: number }
-  | { readonly type: 'progress'; readonly phase: 'write' | 'verify'; readonly done: number; readonly total?: number }
+  | { readonly type: 'progress'; readonly phase: 'measure' | 'write' | 'verify'; readonly done: number; readonly total?: number }
   | { readonly type: 'log'; readonly line: string }
   | { readonly type: 'target-failed'; readonly device: string; readonly error: AppErrorData }
   | { readonly type: 'done'; readonly summary: FlashSummary }
@@ -49,7 +68,7 @@ export type HelperCommand = { readonly type: 'cancel' };
 
 export const HELPER_EXIT = { ok: 0, failed: 1, badJob: 2, cancelled: 130 } as const;
 
-export function encodeLine(value: HelperEvent | HelperCommand | FlashJob): string {
+export function encodeLine(value: HelperEvent | HelperCommand | z.input<typeof FlashJobSchema>): string {
   return `${JSON.stringify(value)}\n`;
 }
 

@@ -1,14 +1,21 @@
 // Flashing as a job of the app: the work happens in the flash helper process (elevated when
-// needed); this is the entry the CLI and the API use.
+// needed), which checks the targets again with the same policy before it opens them; this is the
+// entry the handler table uses for every shell.
 import type { JobResult } from '../../src-shared/jobs/job-events.js';
 import type { JobContext } from '../jobs/job-context.js';
 import { runFlashHelper } from './helper-client.js';
+import type { FlashTarget } from './helper-protocol.js';
 import { resolve } from 'node:path';
 
 export interface FlashRequest {
   readonly image: string;
-  readonly targets: ReadonlyArray<string>;
+  /** Each target as named, with the identity it had when picked. */
+  readonly targets: ReadonlyArray<FlashTarget>;
   readonly verify: boolean;
+  /** Loop devices and image files may be written. */
+  readonly allowVirtual: boolean;
+  /** Names typed to confirm system drives, keyed by target or by drive name. */
+  readonly confirmations: Readonly<Record<string, string>>;
   /** A .bmap to use, false to ignore one, undefined to look for one next to the image. */
   readonly bmap?: string | false;
 }
@@ -18,7 +25,10 @@ export function flashImage(request: FlashRequest, ctx: JobContext): Promise<JobR
     {
       type: 'flash',
       source: resolve(request.image),
-      targets: request.targets.map((t) => resolve(t)),
+      targets: request.targets.map((t) => ({ ...t, path: resolve(t.path) })),
+      allowVirtual: request.allowVirtual,
+      // Keys that are paths are resolved like the targets; drive names stay as they are.
+      confirmations: Object.fromEntries(Object.entries(request.confirmations).map(([k, v]) => [k.includes('/') ? resolve(k) : k, v])),
       verify: request.verify,
       ...(request.bmap !== undefined ? { bmap: request.bmap === false ? false : resolve(request.bmap) } : {}),
     },

@@ -104,3 +104,8 @@ export class ProgressMeter {
     this.update(this.total ?? this.done, message, true);
   }
 }
+
+/** A context whose events go nowhere: work done inside a request rather than as a job. */
+export function quietContext(signal: AbortSignal): JobContext {
+  return new JobContext('request', signal, () => undefined);
+}

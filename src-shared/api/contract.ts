@@ -25,8 +25,10 @@ export interface EngineStatus {
   readonly qemu: CheckResult;
   readonly uefiFirmware: CheckResult;
   /** What this shell can do beyond the contract (native file dialogs in Electron). */
-  readonly shell: 'electron' | 'web' | 'memory';
+  readonly shell: ShellKind;
 }
+
+export type ShellKind = 'electron' | 'web' | 'cli' | 'memory';
 
 export type Theme = 'system' | 'light' | 'dark';
 
@@ -89,8 +91,10 @@ export interface KeysCheck {
 
 export interface DriveList {
   readonly drives: ReadonlyArray<DriveStatus>;
-  /** Size the chosen image needs, when one was given. */
+  /** Size the chosen image needs (decompressed), when one was given and its size is known. */
   readonly imageSize?: number;
+  /** The image was given but its size cannot be known without decompressing it all (bzip2, some zstd). */
+  readonly imageSizeUnknown?: boolean;
 }
 
 export type ValidationResult =
@@ -101,6 +105,13 @@ export type ValidationResult =
 
 const path = z.string().min(1).max(4096);
 const recipeValue = z.unknown();
+const text = z.string().max(1 << 20);
+const identity = z.strictObject({
+  size: z.number().int().nonnegative(),
+  serial: z.string().max(200).optional(),
+  byId: z.string().max(400).optional(),
+  backingPath: z.string().max(4096).optional(),
+});
 
 export const RequestSchemas = {
   'engine.status': z.strictObject({}),
@@ -111,8 +122,15 @@ export const RequestSchemas = {
     verifyAfterFlash: z.boolean().optional(),
     showVirtualTargets: z.boolean().optional(),
   }),
-  'recipe.validate': z.strictObject({ recipe: recipeValue }),
-  'recipe.dockerfile': z.strictObject({ recipe: recipeValue }),
+  /** A recipe value (the wizard), or YAML text (a file: then problems carry their line and column). */
+  'recipe.validate': z.union([z.strictObject({ recipe: recipeValue }), z.strictObject({ yaml: text })]),
+  'recipe.dockerfile': z.strictObject({
+    recipe: recipeValue,
+    /** Generate for this os-release (text) instead of reading the base image's. */
+    osRelease: text.optional(),
+    /** Pull or build the base image when it is not here yet, to read its os-release. */
+    fetchBase: z.boolean().optional(),
+  }),
   'recipe.list': z.strictObject({}),
   'recipe.save': z.strictObject({ recipe: recipeValue }),
   'recipe.load': z.strictObject({ name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/) }),
@@ -124,15 +142,40 @@ export const RequestSchemas = {
     title: z.string().max(200),
     extensions: z.array(z.string().regex(/^[a-z0-9.]{1,12}$/)).max(20).optional(),
   }),
-  'build.start': z.strictObject({ recipe: recipeValue }),
-  'bootTest.start': z.strictObject({ artifact: path, mode: z.enum(BOOT_MODES) }),
-  'drives.list': z.strictObject({ image: path.optional() }),
+  'build.start': z.strictObject({
+    recipe: recipeValue,
+    /** Where the artifacts go; default: the recipe's output (relative ones under the settings' output root). */
+    output: path.optional(),
+  }),
+  /** Re-runs the image checks on a built image (the recipe's tag, or `image`). */
+  'image.check': z.strictObject({ recipe: recipeValue, image: z.string().min(1).max(512).optional() }),
+  /** A copy of an ISO with another cloud-config, in seconds. */
+  'iso.config': z.strictObject({ iso: path, cloudConfig: text, output: path.optional() }),
+  'bootTest.start': z.strictObject({
+    artifact: path,
+    mode: z.enum(BOOT_MODES),
+    timeoutSeconds: z.number().positive().max(86400).optional(),
+    memoryMiB: z.number().int().min(256).max(1 << 20).optional(),
+    accel: z.enum(['auto', 'tcg', 'kvm', 'hvf', 'whpx']).optional(),
+    logFile: path.optional(),
+  }),
+  'drives.list': z.strictObject({
+    image: path.optional(),
+    /** Offer loop devices (and image files) for this request; default: the setting. */
+    virtual: z.boolean().optional(),
+  }),
   'flash.start': z.strictObject({
     image: path,
     targets: z.array(path).min(1).max(16),
     verify: z.boolean(),
-    /** For system drives: the name the user typed, per target. */
-    confirmations: z.record(z.string(), z.string()).default({}),
+    /** For system drives: the name the user typed, keyed by target (or by the drive's name). */
+    confirmations: z.record(z.string(), z.string().max(200)).default({}),
+    /** Each drive's identity as the user saw it in the list, keyed by target: another drive under that name is refused. */
+    identities: z.record(z.string(), identity).optional(),
+    /** A .bmap to use, false to ignore one; default: the one next to the image. */
+    bmap: z.union([path, z.literal(false)]).optional(),
+    /** Loop devices and image files as targets for this request; default: the setting. */
+    virtual: z.boolean().optional(),
   }),
   'job.cancel': z.strictObject({ jobId: z.string().min(1).max(100) }),
   'job.get': z.strictObject({ jobId: z.string().min(1).max(100) }),
@@ -150,6 +193,8 @@ export interface ResponseMap {
   'settings.set': Settings;
   'recipe.validate': ValidationResult;
   'recipe.dockerfile': { readonly text: string | null; readonly note?: string };
+  'image.check': { readonly jobId: string };
+  'iso.config': { readonly jobId: string };
   'recipe.list': ReadonlyArray<SavedRecipe>;
   'recipe.save': SavedRecipe;
   'recipe.load': { readonly recipe: Recipe };

@@ -14,6 +14,8 @@ export const REQUEST_NAMES = [
   'keys.check',
   'dialog.pick',
   'build.start',
+  'image.check',
+  'iso.config',
   'bootTest.start',
   'drives.list',
   'flash.start',

@@ -143,7 +143,9 @@ export function targetProblems(input: PolicyInput): PolicyProblem[] {
   for (const fact of input.targets) {
     const key = targetKey(fact);
     const first = key !== undefined ? seen.get(key) : undefined;
-    if (first !== undefined) {
+    // A second name of the image is reported as the image, the worse of the two.
+    const isImage = fact.kind === 'file' && fileProblems(input, fact).some((p) => p.code === 'is-image');
+    if (first !== undefined && !isImage) {
       problems.push({ target: fact.given, code: 'duplicate', message: `${fact.given} is the same ${fact.kind === 'drive' ? 'drive' : 'file'} as ${first}`, hint: 'Name each target once' });
       continue;
     }

@@ -5,7 +5,7 @@ import type { AppErrorData } from '../errors/app-error.js';
 export const STAGES = ['kairosify', 'artifacts', 'boot-test', 'flash'] as const;
 export type Stage = (typeof STAGES)[number];
 
-export type JobKind = 'build' | 'boot-test' | 'flash';
+export type JobKind = 'build' | 'check' | 'iso-config' | 'boot-test' | 'flash';
 
 export interface ProgressEvent {
   readonly kind: 'progress';

@@ -138,3 +138,23 @@ export function openSourceStream(info: SourceInfo, options: StreamOptions): Read
     },
   );
 }
+
+/**
+ * The raw size of an image whose container does not record it (bzip2, zstd streamed without
+ * content sizes, gzip over 4 GiB): decompressed once, counting, before any target is touched.
+ * `onProgress` gets the image bytes counted so far (the total is what is being found out).
+ */
+export async function measureImageSize(info: SourceInfo, signal: AbortSignal, onProgress: (done: number) => void): Promise<number> {
+  const stream = openSourceStream(info, { signal });
+  let size = 0;
+  let lastReport = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    const now = Date.now();
+    if (now - lastReport > 250) {
+      lastReport = now;
+      onProgress(size);
+    }
+  }
+  return size;
+}

@@ -122,7 +122,7 @@ describe('saved recipes', () => {
     const error = await rejection(client.request('recipe.save', { recipe: { ...minimal, version: 'latest' } }));
     expect(error.code).toBe('recipe-invalid');
     expect(error.message).toContain('version');
-    expect(error.hint).toBe('Fix the fields marked in the wizard');
+    expect(error.hint).toBe('Fix the field named above');
     expect(await client.request('recipe.list', {})).toEqual([]);
   });
 

@@ -1,0 +1,29 @@
+// `kairos-factory web`: the web shell, serving the app's UI and the handler table on loopback
+// until Ctrl-C, which cancels the running jobs and waits for their cleanup.
+import { dirname, join } from 'node:path';
+import { AppError } from '../../src-shared/errors/app-error.js';
+import { createApiServer } from '../api/handlers.js';
+import { defaultDataDir } from '../api/data-dir.js';
+import { startWebServer } from '../web/web-server.js';
+import { resourcesDir } from '../util/resources.js';
+
+/** The built renderer: dist/renderer next to the compiled engine. */
+async function rendererDir(): Promise<string> {
+  return join(dirname(await resourcesDir()), 'dist', 'renderer');
+}
+
+export async function serveWeb(portText: string): Promise<void> {
+  const port = Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new AppError('bad-request', `--port must be a port number, not "${portText}"`);
+  const api = createApiServer({ dataDir: defaultDataDir(), shell: 'web' });
+  const server = await startWebServer({ api, port, staticDir: await rendererDir() });
+  process.stdout.write(`Kairos Factory is serving its UI at ${server.url}\nOpen this address (it carries the access token):\n  ${server.loginUrl}\nCtrl-C stops it.\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  process.stdout.write('Stopping: cancelling running jobs…\n');
+  await server.close();
+  await api.close();
+}
