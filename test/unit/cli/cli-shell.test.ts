@@ -1,0 +1,130 @@
+// Every CLI command is a request of the one handler table: the CLI is run in-process as a user
+// runs it (argv), and the requests it dispatches are recorded at the handler table itself.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+
+const dispatched: string[] = [];
+
+vi.mock('../../../src-main/api/handlers.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../../src-main/api/handlers.js')>();
+  return {
+    ...original,
+    createApiServer: (options: Parameters<typeof original.createApiServer>[0]) => {
+      const api = original.createApiServer(options);
+      return {
+        ...api,
+        dispatch: (name: string, payload: unknown) => {
+          dispatched.push(name);
+          return api.dispatch(name, payload);
+        },
+      };
+    },
+  };
+});
+
+const { main } = await import('../../../src-main/cli/main.js');
+
+let dir = '';
+let out = '';
+let err = '';
+
+async function run(...argv: string[]): Promise<number> {
+  out = '';
+  err = '';
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
+  try {
+    return await main(argv);
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kf-cli-shell-'));
+  process.env.KF_DATA_DIR = join(dir, 'data');
+});
+afterAll(async () => {
+  delete process.env.KF_DATA_DIR;
+  await rm(dir, { recursive: true, force: true });
+});
+beforeEach(() => {
+  dispatched.length = 0;
+});
+
+describe('each CLI command goes through the handler table', () => {
+  it('validate -> recipe.validate, with file positions in its errors', async () => {
+    expect(await run('validate', 'examples/debian-bookworm.yaml')).toBe(0);
+    expect(out).toContain('examples/debian-bookworm.yaml: valid (scratch, core, generic/amd64)');
+    expect(dispatched).toEqual(['recipe.validate']);
+    const typo = join(dir, 'typo.yaml');
+    await writeFile(typo, (await readFile('examples/debian-bookworm.yaml', 'utf8')).replace(/^variant:/m, 'varient:'));
+    expect(await run('validate', typo)).toBe(2);
+    expect(err).toMatch(/typo\.yaml:\d+:1: varient: unknown field; did you mean "variant"\?/);
+  });
+
+  it('dockerfile -> recipe.validate, recipe.dockerfile', async () => {
+    expect(await run('dockerfile', 'examples/debian-bookworm.yaml', '--os-release', 'test/fixtures/os-release/debian-12')).toBe(0);
+    expect(out).toMatch(/^FROM /m);
+    expect(dispatched).toEqual(['recipe.validate', 'recipe.dockerfile']);
+  });
+
+  it('drives -> drives.list, as JSON for scripts', async () => {
+    expect(await run('--json', 'drives', '--all')).toBe(0);
+    expect(JSON.parse(out)).toHaveProperty('drives');
+    expect(dispatched).toEqual(['drives.list']);
+  });
+
+  it('flash -> flash.start, and its job events are printed', { timeout: 30_000 }, async () => {
+    const image = join(dir, 'a.img');
+    await writeFile(image, Buffer.alloc(1 << 20, 7));
+    expect(await run('flash', image, join(dir, 'b.img'), '--yes')).toBe(0);
+    expect(dispatched[0], err).toBe('flash.start');
+    expect(err).toContain('▶ write');
+    expect(out).toMatch(/1\.00 MiB written to .*b\.img and verified/);
+    expect(await readFile(join(dir, 'b.img'))).toEqual(await readFile(image));
+  });
+
+  it('flash refuses a target that is the image through the same rules', async () => {
+    const image = join(dir, 'self.img');
+    await writeFile(image, Buffer.alloc(4096, 1));
+    expect(await run('flash', image, image, '--yes')).toBe(1);
+    expect(err).toContain('is the image itself');
+    expect(dispatched).toEqual(['flash.start']);
+  });
+
+  it('iso-config -> iso.config, its failure one error line', async () => {
+    const config = join(dir, 'config.yaml');
+    await writeFile(config, '#cloud-config\nhostname: x\n');
+    expect(await run('iso-config', join(dir, 'missing.iso'), config)).not.toBe(0);
+    expect(dispatched).toEqual(['iso.config']);
+    expect(err.split('\n').filter((l) => l.startsWith('error: '))).toHaveLength(1);
+  });
+
+  it('boot-test -> bootTest.start; hints are shell-neutral', async () => {
+    expect(await run('boot-test', join(dir, 'missing.iso'), '--timeout', '5')).not.toBe(0);
+    expect(dispatched).toEqual(['bootTest.start']);
+    expect(err).not.toContain('--timeout');
+  });
+
+  it('check -> recipe.validate, image.check', async () => {
+    const code = await run('check', 'examples/debian-bookworm.yaml', '--image', 'kairos-factory/none-such:v0');
+    expect(code).toBe(1);
+    expect(dispatched).toEqual(['recipe.validate', 'image.check']);
+  });
+
+  it('build -> recipe.validate, build.start; a bad --registry is named as the option', async () => {
+    const recipe = join(dir, 'rootfs.yaml');
+    await writeFile(recipe, ['name: from-rootfs', 'version: v0.1.0', 'source:', '  kind: rootfs', `  path: ${join(dir, 'no-such-rootfs')}`, 'kairosify:', '  method: scratch', '  framework: none', ''].join('\n'));
+    expect(await run('build', recipe, '--output', join(dir, 'out'))).toBe(1);
+    expect(dispatched).toEqual(['recipe.validate', 'build.start']);
+    expect(err).toContain('no-such-rootfs');
+    dispatched.length = 0;
+    expect(await run('build', recipe, '--registry', 'Not A Registry')).toBe(2);
+    expect(err).toMatch(/^error: --registry: /m);
+    expect(dispatched).toEqual(['recipe.validate', 'recipe.validate']);
+  });
+});
