@@ -1,5 +1,6 @@
 // Errors are values a user can act on: what failed (message), what to do (hint), and a stable code
 // for programs. They cross process and network boundaries as plain data (toJSON / fromData).
+import { engineStorageError, fsErrorData } from './storage-errors.js';
 
 export const ERROR_CODES = [
   'recipe-invalid',
@@ -14,6 +15,10 @@ export const ERROR_CODES = [
   'boot-timeout',
   'qemu-missing',
   'flash-failed',
+  'disk-full',
+  'read-only',
+  'permission-denied',
+  'folder-missing',
   'verify-mismatch',
   'target-invalid',
   'target-too-small',
@@ -68,11 +73,22 @@ export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
 }
 
-/** Any thrown value as AppErrorData; unknown errors become "internal" with their message. */
+/**
+ * Any thrown value as AppErrorData: a full, read-only, locked or missing folder says what to do
+ * (storage-errors.ts); other unknown errors become "internal" with their message.
+ */
 export function toErrorData(error: unknown): AppErrorData {
   if (error instanceof AppError) return error.toJSON();
+  const storage = fsErrorData(error) ?? dockerStorageError(error);
+  if (storage) return storage;
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'internal', message, hint: 'This is a bug in Kairos Factory; please report it with the log.' };
+}
+
+/** The Docker engine's own disk full or read-only (its API errors carry an HTTP statusCode). */
+function dockerStorageError(error: unknown): AppErrorData | undefined {
+  if (!(error instanceof Error) || typeof (error as { statusCode?: unknown }).statusCode !== 'number') return undefined;
+  return engineStorageError(error.message);
 }
 
 /** "message (hint)" on one line, for CLIs and logs. */
