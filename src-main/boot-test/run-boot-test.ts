@@ -2,13 +2,14 @@
 // the boot fails, or time runs out. The console log is kept next to the artifact.
 import { access, copyFile, mkdtemp, open, readFile, rename, rm, stat, constants } from 'node:fs/promises';
 import { tmpdir, platform } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { AppError } from '../../src-shared/errors/app-error.js';
 import type { JobResult } from '../../src-shared/jobs/job-events.js';
 import { cancelledError, type JobContext } from '../jobs/job-context.js';
 import { mediaFor, qemuArgs, type Accel, type Firmware } from './qemu-command.js';
 import { SerialWatcher } from './serial-verdict.js';
+import { LineSplitter, Utf8Chunks } from '../util/line-splitter.js';
 
 export interface BootTestRequest {
   readonly artifact: string;
@@ -133,7 +134,8 @@ export async function runBootTest(request: BootTestRequest, ctx: JobContext): Pr
     }
     await rm(logFile, { force: true });
     const args = qemuArgs({
-      artifact: request.artifact,
+      // Absolute: qemu reads "name:" at the start of a relative path as a protocol.
+      artifact: resolve(request.artifact),
       media: mediaFor(request.artifact),
       firmware: request.firmware,
       accel,
@@ -224,6 +226,9 @@ async function bootOnce(
   });
   let text = '';
   let offset = 0;
+  // Reads end anywhere, also inside a UTF-8 character (systemd's ●, a firmware's box drawing).
+  const decoder = new Utf8Chunks();
+  const lines = new LineSplitter();
   const readNew = async (): Promise<void> => {
     const handle = await open(logFile, 'r').catch(() => undefined);
     if (!handle) return;
@@ -233,8 +238,9 @@ async function bootOnce(
         const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
         if (bytesRead === 0) break;
         offset += bytesRead;
-        const chunk = buffer.subarray(0, bytesRead).toString('utf8');
-        for (const line of chunk.split(/\r?\n/)) if (line.trim() !== '') ctx.detail('boot-test', line);
+        const bytes = buffer.subarray(0, bytesRead);
+        const chunk = decoder.write(bytes);
+        for (const line of lines.push(bytes)) if (line.trim() !== '') ctx.detail('boot-test', line);
         text += chunk;
         watcher.feed(chunk);
       }

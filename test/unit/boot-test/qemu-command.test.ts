@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mediaFor, qemuArgs } from '../../../src-main/boot-test/qemu-command.js';
+import { mediaFor, qemuArgs, qemuOptionValue } from '../../../src-main/boot-test/qemu-command.js';
 
 describe('qemuArgs', () => {
   it('boots an ISO with BIOS under TCG, headless, serial to a file', () => {
@@ -27,6 +27,18 @@ describe('qemuArgs', () => {
     expect(args.join(' ')).toContain('-m 4096 -machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on');
     expect(args).toContain('-no-reboot');
     expect(() => qemuArgs({ artifact: 'x.iso', media: 'cdrom', firmware: 'bios', accel: 'tcg', serialLog: 'l', secureBoot: true })).toThrow(/UEFI/);
+  });
+
+  it('doubles the commas of paths inside -drive options, so a path with a comma opens that file', () => {
+    expect(qemuOptionValue('/a,b/c,,d.iso')).toBe('/a,,b/c,,,,d.iso');
+    const iso = qemuArgs({ artifact: '/home/me/builds,v2/x,y.iso', media: 'cdrom', firmware: 'bios', accel: 'tcg', serialLog: '/home/me/builds,v2/x,y.iso.bios.boot.log' });
+    expect(iso).toContain('file=/home/me/builds,,v2/x,,y.iso,media=cdrom,readonly=on');
+    // -serial file: takes the rest of its argument as the path, as it is.
+    expect(iso).toContain('file:/home/me/builds,v2/x,y.iso.bios.boot.log');
+    const disk = qemuArgs({ artifact: '/o,1/d.raw', media: 'disk', firmware: 'uefi', accel: 'tcg', serialLog: '/l', ovmfCode: '/fw,x/CODE.fd', ovmfVars: '/tmp/kf,boot/VARS.fd' });
+    expect(disk).toContain('file=/o,,1/d.raw,format=raw,if=virtio,snapshot=on');
+    expect(disk).toContain('if=pflash,format=raw,unit=0,readonly=on,file=/fw,,x/CODE.fd');
+    expect(disk).toContain('if=pflash,format=raw,unit=1,file=/tmp/kf,,boot/VARS.fd');
   });
 
   it('picks the media from the file name', () => {
