@@ -1,16 +1,44 @@
 // The web shell: the renderer and the API over HTTP + WebSocket, for headless build boxes and for
-// the browser tests. It listens on loopback only, checks Host and Origin on every request (no
-// other site and no DNS-rebinding page can talk to it), and wants a random token on every request:
-// as a Bearer header, or the cookie it sets when the printed URL (?token=...) is opened.
+// the browser tests. It listens on loopback only and checks Host and Origin on every request (no
+// other site and no DNS-rebinding page can talk to it). The page and its assets are not secret;
+// the API wants the random token as a Bearer header. The printed address carries the token in its
+// fragment (#token=...), which browsers never send to a server: the page keeps it in
+// sessionStorage. No cookie: cookies are not port-scoped, any other local port would receive it.
+// The event WebSocket (a browser cannot give it a header) opens with a single-use 30 s ticket the
+// page asks for with its token. No request, however malformed, ends the process or its jobs.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { STATUS_CODES, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AppError } from '../../src-shared/errors/app-error.js';
+import type { AppErrorData } from '../../src-shared/errors/app-error.js';
 import type { ApiServer } from '../api/handlers.js';
+import { failureLine } from './failure-line.js';
+import { decodedPath, parseRequestTarget } from './request-target.js';
+import { sendText, serveStatic } from './static-files.js';
+import { TicketBook } from './ticket-book.js';
+
+export interface WebLimits {
+  /** Event WebSockets open at once; one more gets 503. */
+  readonly eventClients: number;
+  /** TCP connections at once (server.maxConnections). */
+  readonly connections: number;
+  readonly headersTimeoutMs: number;
+  readonly requestTimeoutMs: number;
+  /** How long a WebSocket ticket is good for. */
+  readonly ticketMs: number;
+  /** The largest request body. */
+  readonly maxBody: number;
+}
+
+export const DEFAULT_WEB_LIMITS: WebLimits = {
+  eventClients: 16,
+  connections: 64,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  ticketMs: 30_000,
+  maxBody: 1 << 20,
+};
 
 export interface WebServerOptions {
   readonly api: ApiServer;
@@ -20,27 +48,31 @@ export interface WebServerOptions {
   readonly port: number;
   /** A fixed token (tests); random otherwise. */
   readonly token?: string;
+  readonly limits?: Partial<WebLimits>;
+  /** Where failures go, one line each; stderr by default. */
+  readonly log?: (line: string) => void;
+  /** Keep the process alive through stray exceptions while serving (default true). */
+  readonly guardProcess?: boolean;
 }
 
 export interface WebServer {
   readonly url: string;
-  /** The URL to open: it carries the token once, the page then works from the cookie. */
+  /** The address to open: the token rides in the fragment, never sent to a server. */
   readonly loginUrl: string;
   readonly token: string;
   close(): Promise<void>;
 }
 
-const COOKIE = 'kf_token';
-const MAX_BODY = 1 << 20;
-const TYPES: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
+/** A client that stopped reading is dropped past this much queued; it reconnects and catches up. */
+const MAX_BUFFERED = 8 << 20;
+/** Failures of the client's own making: nothing to log. */
+const QUIET = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_DESTROYED', 'ECONNABORTED']);
+const isQuiet = (error: unknown): boolean => QUIET.has((error as NodeJS.ErrnoException | undefined)?.code ?? '');
+
+const UNAUTHORIZED: AppErrorData = {
+  code: 'unauthorized',
+  message: 'Unauthorized: this request carries no valid access token',
+  hint: 'Open the address `kairos-factory web` printed (it ends with #token=…); a new run prints a new token',
 };
 
 export function contentSecurityPolicy(): string {
@@ -65,143 +97,225 @@ function sameToken(given: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-function cookieToken(req: IncomingMessage): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [k, ...v] = part.trim().split('=');
-    if (k === COOKIE) return v.join('=');
-  }
-  return undefined;
-}
-
 function bearerToken(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization;
   return header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
 }
 
-function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
-  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
-  res.end(body);
+function sendJson(res: ServerResponse, status: number, value: unknown, headers: Readonly<Record<string, string>> = {}): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers });
+  res.end(JSON.stringify(value));
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  let size = 0;
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new AppError('bad-request', 'Request too large');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+const sendError = (res: ServerResponse, status: number, error: AppErrorData, headers: Readonly<Record<string, string>> = {}): void =>
+  sendJson(res, status, { ok: false, error }, headers);
+
+/** The body as text, or undefined past the limit (the rest is left unread; the answer closes). */
+function readBody(req: IncomingMessage, max: number): Promise<string | undefined> {
+  if (Number(req.headers['content-length'] ?? 0) > max) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (value: string | undefined, error?: Error): void => {
+      if (settled) return;
+      settled = true;
+      if (error) reject(error);
+      else resolve(value);
+    };
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) settle(undefined);
+      else if (!settled) chunks.push(chunk);
+    });
+    req.on('end', () => settle(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', (error) => settle(undefined, error));
+    req.on('close', () => settle(undefined, Object.assign(new Error('The client went away'), { code: 'ECONNABORTED' })));
+  });
+}
+
+/** Answers a refused upgrade on the raw socket and closes it. */
+function refuseUpgrade(socket: Duplex, status: number, message: string): void {
+  if (!socket.writable) return void socket.destroy();
+  const body = `${message}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/** Logs stray exceptions and rejections instead of ending the process (and its running jobs). */
+function guardProcess(log: (line: string) => void, secrets: ReadonlyArray<string>): () => void {
+  const onException = (error: Error): void => log(failureLine('uncaught exception (still serving)', error, secrets));
+  const onRejection = (reason: unknown): void => log(failureLine('unhandled rejection (still serving)', reason, secrets));
+  process.on('uncaughtException', onException);
+  process.on('unhandledRejection', onRejection);
+  return () => {
+    process.off('uncaughtException', onException);
+    process.off('unhandledRejection', onRejection);
+  };
 }
 
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
+  const limits: WebLimits = { ...DEFAULT_WEB_LIMITS, ...options.limits };
+  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const secrets = [token];
+  const fail = (where: string, error: unknown): void => {
+    if (!isQuiet(error)) log(failureLine(where, error, secrets));
+  };
+  const tickets = new TicketBook(limits.ticketMs);
   let origins: ReadonlyArray<string> = [];
   let hosts: ReadonlyArray<string> = [];
 
-  /** 403 for another site or a rebinding host name, 401 without the token; else undefined. */
-  const refuse = (req: IncomingMessage, url: URL): [number, string] | undefined => {
-    if (!hosts.includes(req.headers.host ?? '')) return [403, 'Forbidden: unknown host'];
+  /** A 403 reason for another site or a rebinding host name; undefined for our own page. */
+  const siteRefusal = (req: IncomingMessage): string | undefined => {
+    if (!hosts.includes(req.headers.host ?? '')) return 'Forbidden: unknown host';
     const origin = req.headers.origin;
-    if (origin !== undefined && !origins.includes(origin)) return [403, 'Forbidden: cross-origin request'];
-    const fromQuery = url.searchParams.get('token') ?? undefined;
-    if (sameToken(bearerToken(req), token) || sameToken(cookieToken(req), token) || sameToken(fromQuery, token)) return undefined;
-    return [401, 'Unauthorized: open the URL kairos-factory web printed (it carries the token)'];
+    if (origin !== undefined && !origins.includes(origin)) return 'Forbidden: cross-origin request';
+    return undefined;
   };
 
-  const serveStatic = async (res: ServerResponse, pathname: string): Promise<void> => {
-    const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
-    let file = join(options.staticDir, relative);
-    if (!file.startsWith(options.staticDir + sep) && file !== options.staticDir) return send(res, 404, 'Not found');
-    let info = await stat(file).catch(() => undefined);
-    if (!info?.isFile()) {
-      // The app is a single page: unknown paths get index.html (assets keep their 404).
-      if (relative.startsWith('assets/')) return send(res, 404, 'Not found');
-      file = join(options.staticDir, 'index.html');
-      info = await stat(file).catch(() => undefined);
-      if (!info) return send(res, 500, 'The web UI is not built: run `npm run build`');
+  const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    if (!sameToken(bearerToken(req), token)) return sendError(res, 401, UNAUTHORIZED, { 'WWW-Authenticate': 'Bearer' });
+    if (url.pathname === '/api/ticket') {
+      if (req.method !== 'POST') return sendError(res, 405, { code: 'bad-request', message: 'Use POST' }, { Allow: 'POST' });
+      return sendJson(res, 200, { ticket: tickets.issue(), expiresInSeconds: limits.ticketMs / 1000 });
     }
-    res.writeHead(200, {
-      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'Content-Length': info.size,
-      'Cache-Control': relative.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-store',
-    });
-    createReadStream(file).pipe(res);
+    const request = /^\/api\/request\/([\w.]+)$/.exec(url.pathname);
+    if (!request) return sendError(res, 404, { code: 'bad-request', message: `No API at ${url.pathname}` });
+    if (req.method !== 'POST') return sendError(res, 405, { code: 'bad-request', message: 'Use POST' }, { Allow: 'POST' });
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      return sendError(res, 415, { code: 'bad-request', message: 'Send the payload as JSON (Content-Type: application/json)' });
+    }
+    const body = await readBody(req, limits.maxBody);
+    if (body === undefined) {
+      return sendError(res, 413, { code: 'bad-request', message: `The request is larger than ${limits.maxBody} bytes` }, { Connection: 'close' });
+    }
+    let payload: unknown;
+    try {
+      payload = body === '' ? {} : JSON.parse(body);
+    } catch {
+      return sendError(res, 400, { code: 'bad-request', message: 'The body is not JSON' });
+    }
+    return sendJson(res, 200, await options.api.dispatch(request[1] ?? '', payload));
   };
 
-  const server = createServer((req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     res.setHeader('Content-Security-Policy', contentSecurityPolicy());
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('X-Frame-Options', 'DENY');
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const refused = refuse(req, url);
-    if (refused) return send(res, refused[0], refused[1]);
-    void (async () => {
-      try {
-        if (url.searchParams.has('token')) {
-          // Trade the token in the URL for a cookie, and drop it from the address bar and history.
-          res.setHeader('Set-Cookie', `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`);
-          res.writeHead(303, { Location: url.pathname });
-          return res.end();
-        }
-        const api = /^\/api\/request\/([\w.]+)$/.exec(url.pathname);
-        if (api) {
-          if (req.method !== 'POST') return send(res, 405, 'Use POST');
-          if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return send(res, 415, 'Send JSON');
-          const body = await readBody(req);
-          let payload: unknown;
-          try {
-            payload = body === '' ? {} : JSON.parse(body);
-          } catch {
-            return send(res, 400, JSON.stringify({ ok: false, error: { code: 'bad-request', message: 'The body is not JSON' } }), 'application/json');
-          }
-          const envelope = await options.api.dispatch(api[1] ?? '', payload);
-          return send(res, 200, JSON.stringify(envelope), 'application/json');
-        }
-        if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed');
-        return await serveStatic(res, url.pathname);
-      } catch (error) {
-        if (!res.headersSent) send(res, 500, (error as Error).message);
+    const url = parseRequestTarget(req.url);
+    if (!url) return sendText(res, 400, 'Bad Request: malformed address');
+    const refused = siteRefusal(req);
+    if (refused) return sendText(res, 403, refused);
+    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return handleApi(req, res, url);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed', { Allow: 'GET, HEAD' });
+    const path = decodedPath(url);
+    if (path === undefined) return sendText(res, 400, 'Bad Request: malformed address');
+    return serveStatic(res, options.staticDir, path);
+  };
+
+  const server = createServer(
+    { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: 1000 },
+    (req, res) => {
+      handle(req, res).catch((error: unknown) => {
+        fail(`${req.method ?? '?'} ${parseRequestTarget(req.url)?.pathname ?? '(malformed address)'}`, error);
+        if (!res.headersSent && res.writable) sendError(res, 500, { code: 'internal', message: 'The web shell failed to answer', hint: 'See its output for the cause' });
         else res.destroy();
-      }
-    })();
+      });
+    },
+  );
+  server.maxConnections = limits.connections;
+  // Unparseable requests, header floods, timeouts: answered (when the socket still can be) and
+  // logged, never thrown. Without this listener Node answers 400 itself; with it, it is ours to do.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    fail('client', error);
+    const response = (socket as Duplex & { _httpMessage?: ServerResponse })._httpMessage;
+    if (!socket.writable || response?.headersSent) return void socket.destroy();
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    refuseUpgrade(socket, status, STATUS_CODES[status] ?? 'Bad Request');
   });
 
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const refused = url.pathname === '/api/events' ? refuse(req, url) : ([404, 'Not found'] as [number, string]);
-    if (refused) {
-      socket.end(`HTTP/1.1 ${refused[0]} ${refused[0] === 401 ? 'Unauthorized' : refused[0] === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\n\r\n`);
-      return;
+  const events = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const clients = new Set<WebSocket>();
+
+  /** [status, message] to refuse an upgrade with; undefined to accept it. */
+  const upgradeRefusal = (req: IncomingMessage): [number, string] | undefined => {
+    const url = parseRequestTarget(req.url);
+    if (!url) return [400, 'Bad Request: malformed address'];
+    if (url.pathname !== '/api/events') return [404, 'Not found'];
+    const refused = siteRefusal(req);
+    if (refused) return [403, refused];
+    // A ticket from /api/ticket (browsers), or the Bearer header (programs).
+    if (!sameToken(bearerToken(req), token) && !tickets.redeem(url.searchParams.get('ticket'))) {
+      return [401, `${UNAUTHORIZED.message}: ask /api/ticket for a ticket first`];
     }
-    sockets.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      const unsubscribe = options.api.onEvent((event, payload) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ event, payload }));
-      });
-      ws.on('close', unsubscribe);
-      ws.on('error', unsubscribe);
+    if (clients.size >= limits.eventClients) return [503, `Too many event connections (${limits.eventClients}): close other Kairos Factory tabs`];
+    return undefined;
+  };
+
+  const follow = (ws: WebSocket): void => {
+    clients.add(ws);
+    const unsubscribe = options.api.onEvent((event, payload) => {
+      try {
+        if (ws.readyState !== ws.OPEN) return;
+        if (ws.bufferedAmount > MAX_BUFFERED) return void ws.terminate();
+        ws.send(JSON.stringify({ event, payload }));
+      } catch (error) {
+        // Never into the engine's event loop: a job must not fail because a window did.
+        fail('event socket', error);
+      }
     });
+    let ended = false;
+    const end = (): void => {
+      if (ended) return;
+      ended = true;
+      clients.delete(ws);
+      unsubscribe();
+    };
+    ws.on('close', end);
+    ws.on('error', (error) => {
+      fail('event socket', error);
+      end();
+    });
+  };
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', (error) => fail('upgrade', error));
+    try {
+      const refused = upgradeRefusal(req);
+      if (refused) return refuseUpgrade(socket, refused[0], refused[1]);
+      events.handleUpgrade(req, socket, head, follow);
+    } catch (error) {
+      fail('upgrade', error);
+      refuseUpgrade(socket, 500, 'Internal Server Error');
+    }
   });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
+  server.on('error', (error) => fail('server', error));
+  const unguard = options.guardProcess === false ? () => undefined : guardProcess(log, secrets);
   const port = (server.address() as AddressInfo).port;
   origins = [`http://127.0.0.1:${port}`, `http://localhost:${port}`];
   hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
   const url = `http://127.0.0.1:${port}`;
   return {
     url,
-    loginUrl: `${url}/?token=${token}`,
+    loginUrl: `${url}/#token=${token}`,
     token,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const client of sockets.clients) client.terminate();
-        sockets.close();
-        server.close(() => resolve());
+        for (const client of clients) client.terminate();
+        events.close();
+        server.close(() => {
+          unguard();
+          resolve();
+        });
         server.closeAllConnections();
       }),
   };

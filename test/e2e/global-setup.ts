@@ -17,7 +17,8 @@ export default async function globalSetup(): Promise<void> {
     const timer = setTimeout(() => reject(new Error(`the web shell did not start: ${out}`)), 20_000);
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
-      const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
+      // The token rides in the fragment: browsers never send it to a server.
+      const match = /(http:\/\/127\.0\.0\.1:\d+\/#token=\S+)/.exec(out);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);
@@ -28,7 +29,7 @@ export default async function globalSetup(): Promise<void> {
   const url = new URL(loginUrl);
   process.env.KF_E2E_LOGIN = loginUrl;
   process.env.KF_E2E_ORIGIN = url.origin;
-  process.env.KF_E2E_TOKEN = url.searchParams.get('token') ?? '';
+  process.env.KF_E2E_TOKEN = new URLSearchParams(url.hash.slice(1)).get('token') ?? '';
   process.env.KF_E2E_DATA = dataDir;
   process.env.KF_E2E_PID = String(child.pid);
   child.unref();

@@ -1,6 +1,6 @@
 // Shared steps of the browser tests.
 import { AxeBuilder } from '@axe-core/playwright';
-import { expect, type Page, type TestInfo } from '@playwright/test';
+import { expect, type APIRequestContext, type Page, type TestInfo } from '@playwright/test';
 import { execSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 
@@ -43,15 +43,22 @@ export async function next(page: Page): Promise<void> {
   await page.getByTestId('next').click();
 }
 
-/** Why a test needing Docker cannot run here, or undefined. In CI (KF_REQUIRE_INTEGRATION=1) it must. */
-export async function dockerMissing(page: Page): Promise<string | undefined> {
-  const res = await page.request.post(`${process.env.KF_E2E_ORIGIN}/api/request/engine.status`, {
-    data: {},
+/** One request to the engine as a program sends it (Bearer token); the answer's value, or it throws. */
+export async function engine<T>(request: APIRequestContext, name: string, payload: unknown = {}): Promise<T> {
+  const res = await request.post(`${process.env.KF_E2E_ORIGIN}/api/request/${name}`, {
+    data: payload,
     headers: { Authorization: `Bearer ${process.env.KF_E2E_TOKEN}` },
   });
-  const body = (await res.json()) as { ok: boolean; value?: { docker: { ok: boolean; message: string } } };
-  if (body.value?.docker.ok) return undefined;
-  const reason = `Docker unavailable: ${body.value?.docker.message ?? 'no answer'}`;
+  const body = (await res.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
+  if (!body.ok) throw new Error(`${name}: ${res.status()} ${body.error?.code ?? ''} ${body.error?.message ?? ''}`);
+  return body.value as T;
+}
+
+/** Why a test needing Docker cannot run here, or undefined. In CI (KF_REQUIRE_INTEGRATION=1) it must. */
+export async function dockerMissing(page: Page): Promise<string | undefined> {
+  const status = await engine<{ docker: { ok: boolean; message: string } }>(page.request, 'engine.status').catch(() => undefined);
+  if (status?.docker.ok) return undefined;
+  const reason = `Docker unavailable: ${status?.docker.message ?? 'no answer'}`;
   if (process.env.KF_REQUIRE_INTEGRATION === '1') throw new Error(reason);
   console.warn(`[e2e] skipped: ${reason}`);
   return reason;
