@@ -6,7 +6,6 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { JobSummary, SavedRecipe, Settings } from '../../src-shared/api/contract.js';
 import { AppError } from '../../src-shared/errors/app-error.js';
-import { parseRecipeYaml, recipeToYaml } from '../../src-shared/recipe/parse-recipe.js';
 import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
 
 const HISTORY_LIMIT = 50;
@@ -88,6 +87,7 @@ export class AppStore {
     const dir = this.path('recipes');
     await mkdir(dir, { recursive: true, mode: RECIPES_DIR_MODE });
     await chmod(dir, RECIPES_DIR_MODE);
+    const { recipeToYaml } = await import('../../src-shared/recipe/parse-recipe.js');
     await writeAtomic(this.path('recipes', `${recipe.name}.yaml`), recipeToYaml(recipe), RECIPE_FILE_MODE);
     return { name: recipe.name, savedAt: new Date().toISOString() };
   }
@@ -99,6 +99,7 @@ export class AppStore {
     } catch {
       throw new AppError('bad-request', `No saved recipe named ${name}`);
     }
+    const { parseRecipeYaml } = await import('../../src-shared/recipe/parse-recipe.js');
     const parsed = parseRecipeYaml(text);
     if (!parsed.ok) {
       throw new AppError('recipe-invalid', `The saved recipe ${name} is not valid any more: ${parsed.issues[0]?.path} ${parsed.issues[0]?.message}`);

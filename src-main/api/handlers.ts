@@ -16,7 +16,6 @@ import {
 } from '../../src-shared/api/contract.js';
 import { AppError, toErrorData } from '../../src-shared/errors/app-error.js';
 import { driveStatus } from '../../src-shared/drives/drive-constraints.js';
-import { parseRecipeYaml, validateRecipe } from '../../src-shared/recipe/parse-recipe.js';
 import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
 import { AppStore } from './app-store.js';
 import { JobManager } from './job-manager.js';
@@ -52,8 +51,11 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-function recipeOrThrow(value: unknown): Recipe {
-  const result = validateRecipe(value);
+/** The recipe checks (YAML, zod schema, "did you mean") load with the first request that needs them. */
+const recipes = () => import('../../src-shared/recipe/parse-recipe.js');
+
+async function recipeOrThrow(value: unknown): Promise<Recipe> {
+  const result = (await recipes()).validateRecipe(value);
   if (!result.ok) {
     const first = result.issues[0]?.base;
     throw new AppError('recipe-invalid', `The recipe is not valid: ${first?.path ? `${first.path}: ` : ''}${first?.message ?? ''}`, {
@@ -88,16 +90,17 @@ export function createApiServer(options: ApiOptions): ApiServer {
     'settings.get': () => store.settings(),
     'settings.set': (change) => store.updateSettings(Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined))),
     'recipe.validate': async (request) => {
+      const { parseRecipeYaml, validateRecipe } = await recipes();
       if ('yaml' in request) return parseRecipeYaml(request.yaml);
       const result = validateRecipe(request.recipe);
       return result.ok ? result : { ok: false, issues: result.issues.map((i) => i.base) };
     },
     'recipe.dockerfile': async ({ recipe, osRelease, fetchBase }) => {
       const { dockerfilePreview } = await import('./dockerfile-preview.js');
-      return dockerfilePreview(recipeOrThrow(recipe), { ...(osRelease !== undefined ? { osRelease } : {}), fetchBase: fetchBase ?? false });
+      return dockerfilePreview(await recipeOrThrow(recipe), { ...(osRelease !== undefined ? { osRelease } : {}), fetchBase: fetchBase ?? false });
     },
     'recipe.list': () => store.listRecipes(),
-    'recipe.save': ({ recipe }) => store.saveRecipe(recipeOrThrow(recipe)),
+    'recipe.save': async ({ recipe }) => store.saveRecipe(await recipeOrThrow(recipe)),
     'recipe.load': async ({ name }) => ({ recipe: await store.loadRecipe(name) }),
     'recipe.delete': async ({ name }) => {
       await store.deleteRecipe(name);
@@ -109,13 +112,13 @@ export function createApiServer(options: ApiOptions): ApiServer {
       return { path: await options.pickPath(request) };
     },
     'build.start': async ({ recipe: value, output }) => {
-      const recipe = recipeOrThrow(value);
+      const recipe = await recipeOrThrow(value);
       const outputDir = await outputDirOf(recipe, output);
       const jobId = jobs.start('build', `Build ${recipe.name}`, async (ctx) => (await import('../pipeline/build-pipeline.js')).runBuild({ recipe, outputDir }, ctx), recipe.name);
       return { jobId };
     },
     'image.check': async ({ recipe: value, image }) => {
-      const recipe = recipeOrThrow(value);
+      const recipe = await recipeOrThrow(value);
       const jobId = jobs.start('check', `Check ${image ?? recipe.name}`, async (ctx) => (await import('./image-check.js')).checkBuiltImage(recipe, image, ctx), recipe.name);
       return { jobId };
     },

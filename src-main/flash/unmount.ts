@@ -4,7 +4,7 @@
 import { readFile, readdir, realpath } from 'node:fs/promises';
 import { platform } from 'node:os';
 import { basename } from 'node:path';
-import { execa } from 'execa';
+import { runTool } from '../util/run-tool.js';
 import { AppError } from '../../src-shared/errors/app-error.js';
 
 interface LsblkNode {
@@ -37,12 +37,12 @@ export async function unmountTarget(device: string): Promise<string[]> {
   switch (platform()) {
     case 'linux': {
       if (!(await mountedOnLinux(device))) return [];
-      const lsblk = await execa('lsblk', ['-J', '-o', 'MOUNTPOINTS', device], { reject: false });
+      const lsblk = await runTool('lsblk', ['-J', '-o', 'MOUNTPOINTS', device]);
       if (lsblk.exitCode !== 0) return [];
       const mounts = mountpointsOf(lsblk.stdout);
       // Deepest first, so nested mounts come off before their parents.
       for (const mount of mounts.sort((a, b) => b.length - a.length)) {
-        const result = await execa('umount', [mount], { reject: false });
+        const result = await runTool('umount', [mount]);
         if (result.exitCode !== 0) {
           throw new AppError('target-invalid', `${mount} on ${device} could not be unmounted: ${result.stderr.trim()}`, {
             hint: 'Close the files and windows that use it, then try again',
@@ -52,7 +52,7 @@ export async function unmountTarget(device: string): Promise<string[]> {
       return mounts;
     }
     case 'darwin': {
-      const result = await execa('diskutil', ['unmountDisk', device], { reject: false });
+      const result = await runTool('diskutil', ['unmountDisk', device]);
       if (result.exitCode !== 0) throw new AppError('target-invalid', `${device} could not be unmounted: ${result.stderr.trim()}`, { hint: 'Eject its volumes in Finder, then try again' });
       return [device];
     }

@@ -2,7 +2,11 @@
 //   1. a dense 1 GiB image: ours vs `dd bs=4M oflag=direct conv=fsync` (target: ratio <= 1.05)
 //   2. a sparse 8 GiB raw image holding about 1 GiB of data, with its .bmap: ours vs
 //      `bmaptool copy` (target: ratio <= 1.0)
-//   3. what verifying by read-back adds.
+//   3. what verifying by read-back adds;
+//   4. whole process, the CLI as a user runs it (`kairos-factory flash IMG DEVICE --yes`, its
+//      start, the drive checks and the helper included) against dd in the same run: a 1 MiB image
+//      (target: under 0.4 s), a dense 1 GiB image to a loop device in RAM, and `--version`
+//      (target: under 0.2 s).
 // Run as root: `npm run bench:flash` (needs losetup, dd, bmaptool, 20 GB free in $KF_BENCH_DIR
 // (default /var/tmp) and 3 GB of RAM). Two kinds of loop device:
 //   - on disk, with direct I/O to its backing file (losetup --direct-io=on, the file allocated
@@ -16,11 +20,14 @@ import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { runFlash } from '../../src-main/flash/flash-engine.js';
-import type { FlashJob, FlashSummary } from '../../src-main/flash/helper-protocol.js';
+import type { FlashJobSchema, FlashSummary } from '../../src-main/flash/helper-protocol.js';
+import type { input } from 'zod/mini';
 
 const MIB = 1024 * 1024;
 const GIB = 1024 * MIB;
 const RUNS = Number(process.env.KF_BENCH_RUNS ?? 7);
+/** `npm run bench:flash -- --whole-process`: only the CLI rows (a minute instead of ten). */
+const WHOLE_ONLY = process.argv.includes('--whole-process');
 
 async function time(work: () => Promise<unknown>): Promise<number> {
   await execa('sync');
@@ -50,9 +57,10 @@ async function fill(path: string, size: number, dataRanges: ReadonlyArray<[numbe
   }
 }
 
-async function ours(job: Omit<FlashJob, 'type'>): Promise<FlashSummary> {
+async function ours(job: Omit<input<typeof FlashJobSchema>, 'type' | 'allowVirtual'>): Promise<FlashSummary> {
   let summary: FlashSummary | undefined;
-  await runFlash({ type: 'flash', ...job }, (e) => {
+  const { FlashJobSchema: schema } = await import('../../src-main/flash/helper-protocol.js');
+  await runFlash(schema.parse({ type: 'flash', allowVirtual: true, ...job }), (e) => {
     if (e.type === 'done') summary = e.summary;
   }, new AbortController().signal);
   return summary!;
@@ -84,6 +92,10 @@ async function main(): Promise<void> {
     const dense = join(dir, 'dense.img');
     await fill(dense, GIB, [[0, GIB]]);
     await execa('cat', [dense], { stdout: 'ignore' });
+    if (WHOLE_ONLY) {
+      await wholeProcess(dir, dense, await loop(GIB + 64 * MIB, 'ram'));
+      return;
+    }
     for (const where of ['disk', 'ram'] as const) {
       const target = await loop(GIB + 64 * MIB, where);
       const dd: number[] = [];
@@ -122,12 +134,43 @@ async function main(): Promise<void> {
     console.log(`  bmaptool copy (verifies ranges)   ${median(bmaptool).toFixed(2)} s`);
     console.log(`  kairos-factory (no verify)        ${median(usSparse).toFixed(2)} s   ratio ${sparseRatio.toFixed(3)}  (target <= 1.0) ${sparseRatio <= 1.0 ? 'OK' : 'MISSED'}`);
     const verifyRatio = median(usSparseVerify) / median(bmaptool);
-    console.log(`  kairos-factory (with verify)      ${median(usSparseVerify).toFixed(2)} s   ratio ${verifyRatio.toFixed(3)}  verify adds ${(median(usSparseVerify) - median(usSparse)).toFixed(2)} s`);
+    console.log(`  kairos-factory (with verify)      ${median(usSparseVerify).toFixed(2)} s   ratio ${verifyRatio.toFixed(3)}  verify adds ${(median(usSparseVerify) - median(usSparse)).toFixed(2)} s\n`);
+
+    await wholeProcess(dir, dense, await loop(GIB + 64 * MIB, 'ram'));
   } finally {
     for (const device of loops) await execa('losetup', ['-d', device], { reject: false });
     await execa('umount', [ram], { reject: false });
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The CLI as a user runs it, process start and all, against dd in the same run. */
+async function wholeProcess(dir: string, dense: string, target: string): Promise<void> {
+  const cli = join(process.cwd(), 'bin', 'kairos-factory.js');
+  const env = { ...process.env, KF_DATA_DIR: join(dir, 'data') };
+  const small = join(dir, 'one-mib.img');
+  await fill(small, MIB, [[0, MIB]]);
+  const version: number[] = [];
+  const bare: number[] = [];
+  const ddSmall: number[] = [];
+  const usSmall: number[] = [];
+  const ddDense: number[] = [];
+  const usDense: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    bare.push(await time(() => execa('node', ['-e', '0'])));
+    version.push(await time(() => execa('node', [cli, '--version'], { env })));
+    ddSmall.push(await time(() => execa('dd', [`if=${small}`, `of=${target}`, 'bs=4M', 'oflag=direct', 'conv=fsync', 'status=none'])));
+    usSmall.push(await time(() => execa('node', [cli, 'flash', small, target, '--yes', '--no-verify'], { env })));
+    ddDense.push(await time(() => execa('dd', [`if=${dense}`, `of=${target}`, 'bs=4M', 'oflag=direct', 'conv=fsync', 'status=none'])));
+    usDense.push(await time(() => execa('node', [cli, 'flash', dense, target, '--yes', '--no-verify'], { env })));
+  }
+  const row = (label: string, ref: number, us: number, target?: number): string =>
+    `  ${label.padEnd(34)}dd ${ref.toFixed(3)} s   ours ${us.toFixed(3)} s   ratio ${(us / ref).toFixed(2)}${target !== undefined ? `   (target < ${target} s) ${us < target ? 'OK' : 'MISSED'}` : ''}`;
+  console.log('Whole process: `kairos-factory flash IMAGE DEVICE --yes --no-verify`, loop device in RAM');
+  console.log(`  node -e 0 (the runtime alone)     ${median(bare).toFixed(3)} s`);
+  console.log(`  kairos-factory --version          ${median(version).toFixed(3)} s   (target < 0.2 s) ${median(version) < 0.2 ? 'OK' : 'MISSED'}`);
+  console.log(row('1 MiB image', median(ddSmall), median(usSmall), 0.4));
+  console.log(row('dense 1 GiB image', median(ddDense), median(usDense)));
 }
 
 await main();

@@ -4,8 +4,6 @@ import { createReadStream } from 'node:fs';
 import { PassThrough, Readable, pipeline, type Duplex } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { createGunzip } from 'node:zlib';
-import unbzip2 from 'unbzip2-stream';
-import xzDecompress from 'xz-decompress';
 import { assertNever } from '../../../src-shared/jobs/job-events.js';
 import { spawnDecoder } from './child-decoder.js';
 import type { Compression } from './detect-compression.js';
@@ -13,8 +11,6 @@ import type { Decoder } from './relay-stream.js';
 import { fileWebStream } from './file-reader.js';
 import { unreadableSource } from './source-errors.js';
 import { firstTool, type ToolLookup } from './tool-lookup.js';
-import { openZipEntry } from './zip-entry.js';
-import { decodeZstdJs } from './zstd-js-decoder.js';
 
 export interface DecoderRequest {
   readonly path: string;
@@ -44,6 +40,8 @@ export async function startDecoder(request: DecoderRequest): Promise<Decoder> {
       const zstd = await firstTool(tools, ['zstd']);
       if (zstd) return spawnDecoder(path, zstd, ['-d', '-c', '--long=31']);
       const file = fileStream(request);
+      // The built-in decoders are loaded only when no system tool is there.
+      const { decodeZstdJs } = await import('./zstd-js-decoder.js');
       const output = decodeZstdJs(path, file, request.highWaterMark);
       return { name: 'zstd (built-in)', output, stop: () => destroyAll(file, output) };
     }
@@ -52,9 +50,11 @@ export async function startDecoder(request: DecoderRequest): Promise<Decoder> {
       const bzip2 = await firstTool(tools, ['lbzip2', 'pbzip2', 'bzip2']);
       if (bzip2) return spawnDecoder(path, bzip2, ['-d', '-c']);
       // unbzip2-stream is a classic (streams1) through stream; the PassThrough gives it a modern face.
+      const { default: unbzip2 } = await import('unbzip2-stream');
       return fromStreams('bzip2 (built-in)', fileStream(request), unbzip2() as unknown as Duplex, new PassThrough());
     }
     case 'zip': {
+      const { openZipEntry } = await import('./zip-entry.js');
       const zip = await openZipEntry(path, request.entryName ?? '');
       return { name: 'zip', ...zip };
     }
@@ -84,6 +84,7 @@ async function xzWasm(request: DecoderRequest): Promise<Decoder> {
   const file = await fileWebStream(request.path, request.highWaterMark).catch((error: unknown) => {
     throw unreadableSource(request.path, error);
   });
+  const { default: xzDecompress } = await import('xz-decompress');
   const decoded = new xzDecompress.XzReadableStream(file) as unknown as WebReadableStream<Uint8Array>;
   const output = Readable.fromWeb(decoded, { highWaterMark: request.highWaterMark });
   // Destroying the output cancels the web chain down to the file, which closes it.

@@ -3,7 +3,7 @@
 // `xz --robot --list` (it checks every stream and block header); without it we walk the footers
 // and indexes ourselves, from the end of the file back to its start.
 import { open, type FileHandle } from 'node:fs/promises';
-import { execa } from 'execa';
+import { runTool } from '../../util/run-tool.js';
 import { readAt } from './file-reader.js';
 import { corruptSource, summarizeToolStderr } from './source-errors.js';
 import type { ToolLookup } from './tool-lookup.js';
@@ -18,7 +18,7 @@ export async function xzImageSize(path: string, tools: ToolLookup): Promise<numb
 }
 
 async function listWithXz(path: string, xz: string): Promise<number> {
-  const result = await execa(xz, ['--robot', '--list', '--', path], { reject: false, stdin: 'ignore', timeout: 60_000, argv0: 'xz' });
+  const result = await runTool(xz, ['--robot', '--list', '--', path], { timeoutMs: 60_000, argv0: 'xz' });
   const size = result.exitCode === 0 ? parseXzRobotList(result.stdout) : undefined;
   if (size === undefined) {
     const detail = summarizeToolStderr(result.stderr).replace(`${path}: `, '') || 'its index cannot be read';

@@ -4,7 +4,7 @@
 // size but not its CRC-32, so we do, as the bytes pass.
 import { Transform, pipeline, type TransformCallback } from 'node:stream';
 import { crc32 } from 'node:zlib';
-import { openPromise, type Entry, type ZipFile } from 'yauzl';
+import type { Entry, ZipFile } from 'yauzl';
 import { invalidSource } from './source-errors.js';
 
 const IMAGE_EXTENSIONS = ['.img', '.raw', '.iso', '.bin'];
@@ -39,6 +39,7 @@ const DOWNLOAD_AGAIN = 'The download may be incomplete or damaged: download it a
 
 async function openZip(path: string): Promise<ZipFile> {
   try {
+    const { openPromise } = await import('yauzl');
     return await openPromise(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true });
   } catch (error) {
     throw invalidSource(path, `is not a readable zip archive: its central directory is missing or damaged (${(error as Error).message})`, DOWNLOAD_AGAIN, error);
