@@ -87,10 +87,10 @@ describe('checkKeysFolder', () => {
     expect(await checkKeysFolder(folder)).toMatchObject({ ok: true });
   });
 
-  it('reports an .auth name that is a folder as missing', async () => {
+  it('reports an .auth name that is a folder as not a regular file', async () => {
     await unlink(join(folder, 'KEK.auth'));
     await mkdir(join(folder, 'KEK.auth'));
-    expect(problemsOf(await checkKeysFolder(folder))).toEqual({ 'KEK.auth': 'missing' });
+    expect(problemsOf(await checkKeysFolder(folder))).toEqual({ 'KEK.auth': 'not a regular file' });
   });
 
   it('refuses a db.key that does not match db.crt', async () => {
@@ -152,5 +152,23 @@ describe('checkKeysFolder', () => {
   it('says a path that does not exist is not a folder', async () => {
     const nowhere = join(root, 'does', 'not', 'exist');
     expect(await checkKeysFolder(nowhere)).toEqual({ folder: nowhere, ok: false, files: [{ name: nowhere, present: false, problem: 'not a folder' }] });
+  });
+});
+
+describe('files that are not key files', () => {
+  it('names a FIFO as not a regular file, without blocking on it: many checks at once still answer', { timeout: 10_000 }, async () => {
+    await unlink(join(folder, 'db.key'));
+    await execa('mkfifo', [join(folder, 'db.key')]);
+    // More than the thread pool's four: a blocking open of the FIFO would hang them all.
+    const results = await Promise.all(Array.from({ length: 8 }, () => checkKeysFolder(folder)));
+    for (const result of results) {
+      expect(result.ok).toBe(false);
+      expect(problemsOf(result)).toEqual({ 'db.key': 'not a regular file' });
+    }
+  });
+
+  it('refuses a huge file named like a certificate', async () => {
+    await writeFile(join(folder, 'PK.crt'), Buffer.alloc(2 << 20));
+    expect(problemsOf(await checkKeysFolder(folder))).toEqual({ 'PK.crt': 'too large for a key or certificate' });
   });
 });
