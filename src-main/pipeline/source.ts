@@ -41,14 +41,25 @@ export async function resolveSource(docker: Docker, recipe: Recipe, outputDir: s
   }
 }
 
-async function readValuesFile(path: string): Promise<Record<string, TemplateValue>> {
+export async function readValuesFile(path: string): Promise<Record<string, TemplateValue>> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     throw new AppError('recipe-invalid', `Cannot read the template values file ${path}: ${(error as Error).message}`, { hint: 'Check source.valuesFile' });
   }
-  const data: unknown = parseYaml(text);
+  let data: unknown;
+  try {
+    data = parseYaml(text, { prettyErrors: false });
+  } catch (error) {
+    // The parser's message quotes the offending line; values files hold secrets, so only the
+    // position and the first words of the reason go into the error (and the job history).
+    const offset = (error as { pos?: ReadonlyArray<number> }).pos?.[0];
+    const before = offset !== undefined ? text.slice(0, offset).split('\n') : undefined;
+    const where = before ? `:${before.length}:${(before.at(-1)?.length ?? 0) + 1}` : '';
+    const reason = (error as Error).message.split('\n')[0] ?? 'not YAML';
+    throw new AppError('recipe-invalid', `${path}${where} is not valid YAML: ${reason}`, { hint: 'Fix the template values file (source.valuesFile)' });
+  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new AppError('recipe-invalid', `${path} must hold a mapping of template values (Name: value)`);
   }
