@@ -109,7 +109,7 @@ export async function runBootTest(request: BootTestRequest, ctx: JobContext): Pr
     throw new AppError('boot-failed', `Cannot read ${request.artifact}`, { hint: 'Check the path of the artifact to boot' });
   }
   if (request.secureBoot && request.firmware !== 'uefi') {
-    throw new AppError('recipe-invalid', 'Secure Boot needs UEFI firmware', { hint: 'Add --uefi' });
+    throw new AppError('recipe-invalid', 'Secure Boot needs UEFI firmware', { hint: 'Choose UEFI firmware for a Secure Boot test' });
   }
   const binary = await qemuBinary();
   const accel = request.accel === undefined || request.accel === 'auto' ? await detectAccel() : request.accel;
@@ -265,7 +265,7 @@ async function bootOnce(
       }
       if (elapsed > timeoutMs) {
         throw new AppError('boot-timeout', `No userspace after ${Math.round(timeoutMs / 1000)} s`, {
-          hint: `See the console log ${logFile}; allow longer with --timeout, or check the kernel command line`,
+          hint: `See the console log ${logFile}; allow a longer timeout, or check the kernel command line`,
           logFile,
         });
       }
