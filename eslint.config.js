@@ -10,7 +10,8 @@ const node = { group: ['node:*', 'fs', 'path', 'os', 'child_process', 'crypto'],
 const electron = { group: ['electron'], message: 'Only src-main/electron may import Electron.' };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'build/**', 'release/**', 'test-results/**', 'node_modules/**', 'scripts/**'] },
+  // test/fixtures/lint holds code written to break the rules (the lint test lints it on purpose).
+  { ignores: ['dist/**', 'build/**', 'release/**', 'test-results/**', 'node_modules/**', 'scripts/**', 'test/fixtures/lint/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -18,6 +19,18 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+    },
+  },
+  {
+    // Rules that need the types: a promise nobody awaits, handles or voids on purpose is a failure
+    // nobody sees (an unhandled rejection, a write that ends after the process).
+    files: ['src-shared/**/*.ts', 'src-main/**/*.ts', 'src-renderer/**/*.{ts,tsx}', 'test/**/*.ts'],
+    ignores: ['src-renderer/vite.config.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      // Async event handlers in JSX are checked by no-floating-promises inside them.
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
     },
   },
   {

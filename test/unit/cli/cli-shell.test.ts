@@ -4,14 +4,18 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type * as Handlers from '../../../src-main/api/handlers.js';
+import type { ApiOptions } from '../../../src-main/api/handlers.js';
+
+type HandlersModule = typeof Handlers;
 
 const dispatched: string[] = [];
 
 vi.mock('../../../src-main/api/handlers.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../../src-main/api/handlers.js')>();
+  const original = await importOriginal<HandlersModule>();
   return {
     ...original,
-    createApiServer: (options: Parameters<typeof original.createApiServer>[0]) => {
+    createApiServer: (options: ApiOptions) => {
       const api = original.createApiServer(options);
       return {
         ...api,
