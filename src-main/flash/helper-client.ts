@@ -10,6 +10,7 @@ import { formatBytes, formatDuration } from '../../src-shared/util/format.js';
 import { cancelledError, type JobContext, type ProgressMeter } from '../jobs/job-context.js';
 import { resourcesDir } from '../util/resources.js';
 import { elevationCommand, elevationRefused } from './elevation.js';
+import { appImageLaunch } from './elevation-appimage.js';
 import { LineSplitter, encodeLine, parseEvent, type FlashJob, type FlashSummary, type HelperEvent } from './helper-protocol.js';
 
 /** The bundled helper (npm run build writes it), unpacked from the asar in a packaged app. */
@@ -47,17 +48,29 @@ async function needsElevation(job: FlashJob): Promise<boolean> {
   return false;
 }
 
+/** The helper (or the prompt before it) ended without a result: refused, or it failed to start. */
+function endedWithoutResult(result: { readonly exitCode?: number | undefined; readonly signal?: string | undefined; readonly stderr?: unknown }): AppError {
+  if (elevationRefused(process.platform, result.exitCode)) {
+    return new AppError('flash-failed', 'Permission to write the drive was not given', { hint: 'Writing a drive needs administrator rights: accept the password prompt, or run as root' });
+  }
+  const stderr = String(result.stderr ?? '').trim().split('\n').pop() ?? '';
+  return new AppError('flash-failed', `The flash helper stopped unexpectedly (exit ${result.exitCode ?? result.signal ?? '?'})${stderr ? `: ${stderr}` : ''}`);
+}
+
 export async function runFlashHelper(job: FlashJob, ctx: JobContext): Promise<JobResult> {
   const script = await helperScript();
   const ioDir = process.platform === 'win32' ? await mkdtemp(join(tmpdir(), 'kf-flash-')) : undefined;
+  const appImage = process.platform === 'linux' ? appImageLaunch(process.env, script) : undefined;
   const command = elevationCommand({
     platform: process.platform,
     elevated: !(await needsElevation(job)),
     runtime: process.execPath,
     runtimeIsElectron: Boolean(process.versions.electron),
     helperScript: script,
+    appPid: process.pid,
     askpass: join(await resourcesDir(), 'macos', 'askpass.sh'),
     ...(ioDir ? { ioDir } : {}),
+    ...(appImage ? { appImage } : {}),
   });
   if (command.command !== process.execPath) ctx.log('flash', 'Asking for permission to write the drive…');
 
@@ -115,7 +128,7 @@ export async function runFlashHelper(job: FlashJob, ctx: JobContext): Promise<Jo
         () => undefined,
       );
     }, 250);
-    await child;
+    const result = await child;
     clearInterval(poll);
     ctx.signal.removeEventListener('abort', onAbort);
     for (const line of (await readFile(join(ioDir, 'events.jsonl'), 'utf8').catch(() => '')).slice(seen).split('\n')) {
@@ -123,6 +136,7 @@ export async function runFlashHelper(job: FlashJob, ctx: JobContext): Promise<Jo
       if (event) handle(event);
     }
     await rm(ioDir, { recursive: true, force: true });
+    if (!summary && !failure) throw endedWithoutResult(result);
   } else {
     child = execa(command.command, [...command.args], { env, reject: false, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: { stdout: false, stderr: true } });
     const splitter = new LineSplitter();
@@ -147,13 +161,7 @@ export async function runFlashHelper(job: FlashJob, ctx: JobContext): Promise<Jo
       const event = parseEvent(line);
       if (event) handle(event);
     }
-    if (!summary && !failure) {
-      if (elevationRefused(process.platform, result.exitCode)) {
-        throw new AppError('flash-failed', 'Permission to write the drive was not given', { hint: 'Writing a drive needs administrator rights: accept the password prompt, or run as root' });
-      }
-      const stderr = String(result.stderr ?? '').trim().split('\n').pop() ?? '';
-      throw new AppError('flash-failed', `The flash helper stopped unexpectedly (exit ${result.exitCode ?? result.signal ?? '?'})${stderr ? `: ${stderr}` : ''}`);
-    }
+    if (!summary && !failure) throw endedWithoutResult(result);
   }
 
   if (failure) {
