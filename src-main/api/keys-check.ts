@@ -1,11 +1,13 @@
-// Checks a Trusted Boot keys folder as AuroraBoot's genkey writes it: PK, KEK and db each with a
-// certificate (.crt) and an enrolment file (.auth); db.key to sign the UKI, matching db.crt; and
-// the TPM PCR signing key. Private keys must be readable by their owner only.
+// Checks a Trusted Boot keys folder against the one definition of it (keys-folder.ts, which the
+// build reads too): PK, KEK and db enrolment files (.auth), db's certificate (genkey's db.pem, or
+// db.crt) and db.key to sign the UKI, matching it; the TPM PCR signing key; the PK and KEK
+// certificates when present. Private keys must be readable by their owner only.
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { constants } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeysCheck } from '../../src-shared/api/contract.js';
+import { KEY_FOLDER_RULES, presentName } from '../../src-shared/kairosify/keys-folder.js';
 
 type FileCheck = KeysCheck['files'][number];
 
@@ -44,9 +46,9 @@ async function problemOf(path: string): Promise<string> {
   return read && 'problem' in read ? read.problem : 'missing';
 }
 
-async function certificate(folder: string, name: string): Promise<{ check: FileCheck; cert?: X509Certificate }> {
-  const data = await readOrUndefined(join(folder, name));
-  if (!data) return { check: { name, present: false, problem: await problemOf(join(folder, name)) } };
+async function certificate(path: string, name: string): Promise<{ check: FileCheck; cert?: X509Certificate }> {
+  const data = await readOrUndefined(path);
+  if (!data) return { check: { name, present: false, problem: await problemOf(path) } };
   try {
     const cert = new X509Certificate(data);
     return { check: { name, present: true }, cert };
@@ -55,8 +57,7 @@ async function certificate(folder: string, name: string): Promise<{ check: FileC
   }
 }
 
-async function privateKey(folder: string, name: string, matches?: X509Certificate): Promise<FileCheck> {
-  const path = join(folder, name);
+async function privateKey(path: string, name: string, matches?: X509Certificate): Promise<FileCheck> {
   const data = await readOrUndefined(path);
   if (!data) return { name, present: false, problem: await problemOf(path) };
   let key;
@@ -75,22 +76,38 @@ async function privateKey(folder: string, name: string, matches?: X509Certificat
   return { name, present: true };
 }
 
-async function present(folder: string, name: string): Promise<FileCheck> {
-  return (await readOrUndefined(join(folder, name))) ? { name, present: true } : { name, present: false, problem: await problemOf(join(folder, name)) };
+async function present(path: string, name: string): Promise<FileCheck> {
+  return (await readOrUndefined(path)) ? { name, present: true } : { name, present: false, problem: await problemOf(path) };
 }
 
+/** Checks the folder against the one definition of a keys folder (keys-folder.ts), file by file. */
 export async function checkKeysFolder(folder: string): Promise<KeysCheck> {
   const info = await stat(folder).catch(() => undefined);
   if (!info?.isDirectory()) return { folder, ok: false, files: [{ name: folder, present: false, problem: 'not a folder' }] };
+  const names = new Set(await readdir(folder).catch(() => [] as string[]));
   const files: FileCheck[] = [];
-  let dbCert: X509Certificate | undefined;
-  for (const base of ['PK', 'KEK', 'db']) {
-    const { check, cert } = await certificate(folder, `${base}.crt`);
-    files.push(check);
-    if (base === 'db') dbCert = cert;
-    files.push(await present(folder, `${base}.auth`));
+  const certificates = new Map<string, X509Certificate>();
+  for (const rule of KEY_FOLDER_RULES) {
+    const found = presentName(rule, names);
+    if (found === undefined) {
+      if (rule.required) files.push({ name: rule.label, present: false, problem: 'missing' });
+      continue;
+    }
+    const path = join(folder, found);
+    switch (rule.kind) {
+      case 'certificate': {
+        const { check, cert } = await certificate(path, found);
+        files.push(check);
+        if (cert) certificates.set(found.split('.')[0]!, cert);
+        break;
+      }
+      case 'private-key':
+        files.push(await privateKey(path, found, rule.matches ? certificates.get(rule.matches) : undefined));
+        break;
+      case 'auth':
+        files.push(await present(path, found));
+        break;
+    }
   }
-  files.push(await privateKey(folder, 'db.key', dbCert));
-  files.push(await privateKey(folder, 'tpm2-pcr-private.pem'));
   return { folder, ok: files.every((f) => f.present && !f.problem), files };
 }

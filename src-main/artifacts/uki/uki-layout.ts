@@ -92,29 +92,9 @@ export function espImageMiB(fileSizes: ReadonlyArray<number>): number {
   return Math.ceil((data * 1.02) / (1024 * 1024)) + 4;
 }
 
-// ---- The keys folder (AuroraBoot's genkey) ------------------------------------------------------
+// ---- The keys folder: one definition, in src-shared/kairosify/keys-folder.ts ----------------------
 
-export const KEY_NAMES = ['PK', 'KEK', 'db'] as const;
-
-/** Every file genkey writes (plus .crt, the name our keys check reads): what is copied from a user's folder. */
-export const KEY_FOLDER_FILES: ReadonlyArray<string> = [
-  ...KEY_NAMES.flatMap((k) => ['key', 'pem', 'crt', 'der', 'esl', 'auth'].map((ext) => `${k}.${ext}`)),
-  'tpm2-pcr-private.pem',
-];
-
-/**
- * What the build needs of a keys folder, in the order to report it: the db key and certificate
- * to sign, the three enrolment files, the TPM PCR policy key. Returns the missing ones.
- */
-export function missingKeyFiles(present: Iterable<string>): string[] {
-  const has = new Set(present);
-  const missing: string[] = [];
-  if (!has.has('db.key')) missing.push('db.key');
-  if (!has.has('db.pem') && !has.has('db.crt')) missing.push('db.pem (or db.crt)');
-  for (const k of KEY_NAMES) if (!has.has(`${k}.auth`)) missing.push(`${k}.auth`);
-  if (!has.has('tpm2-pcr-private.pem')) missing.push('tpm2-pcr-private.pem');
-  return missing;
-}
+export { KEY_FOLDER_FILES, KEY_NAMES, missingKeyFiles } from '../../../src-shared/kairosify/keys-folder.js';
 
 // ---- The UKI's PE sections -------------------------------------------------------------------
 

@@ -1,10 +1,11 @@
 // Real keys made with openssl, as AuroraBoot's genkey makes them, then spoiled one way per test.
-import { chmod, cp, mkdir, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readFile, readdir, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { checkKeysFolder } from '../../../src-main/api/keys-check.js';
+import { missingKeyFiles } from '../../../src-shared/kairosify/keys-folder.js';
 
 let root: string;
 /** A complete, correct keys folder; never changed. */
@@ -61,24 +62,38 @@ describe('checkKeysFolder', () => {
     expect((await checkKeysFolder(folder)).ok).toBe(true);
   });
 
-  it('names each missing file', async () => {
+  it('names each missing file, as the build names it', async () => {
     await Promise.all(['KEK.auth', 'db.crt', 'tpm2-pcr-private.pem'].map((f) => unlink(join(folder, f))));
     const result = await checkKeysFolder(folder);
     expect(result.ok).toBe(false);
     expect(result.files.filter((f) => !f.present)).toEqual([
       { name: 'KEK.auth', present: false, problem: 'missing' },
-      { name: 'db.crt', present: false, problem: 'missing' },
+      { name: 'db.pem (or db.crt)', present: false, problem: 'missing' },
       { name: 'tpm2-pcr-private.pem', present: false, problem: 'missing' },
     ]);
-    // Without db.crt there is nothing to match db.key against: the key itself is fine.
+    // Without db's certificate there is nothing to match db.key against: the key itself is fine.
     expect(result.files.find((f) => f.name === 'db.key')).toEqual({ name: 'db.key', present: true });
+    // The same words as the build's check of a folder it is given.
+    expect(result.files.filter((f) => !f.present).map((f) => f.name)).toEqual(missingKeyFiles(await readdir(folder)));
   });
 
-  it('reports every file of an empty folder as missing', async () => {
+  it('reports every file the build needs of an empty folder as missing', async () => {
     const empty = await mkdtemp(join(root, 'empty-'));
     const result = await checkKeysFolder(empty);
     expect(result.ok).toBe(false);
-    expect(result.files).toEqual(ALL.map((name) => ({ name, present: false, problem: 'missing' })));
+    expect(result.files).toEqual(missingKeyFiles([]).map((name) => ({ name, present: false, problem: 'missing' })));
+  });
+
+  it("accepts genkey's own names: certificates as .pem", async () => {
+    for (const k of ['PK', 'KEK', 'db']) await rename(join(folder, `${k}.crt`), join(folder, `${k}.pem`));
+    const result = await checkKeysFolder(folder);
+    expect(result.ok).toBe(true);
+    expect(result.files.map((f) => f.name)).toContain('db.pem');
+  });
+
+  it('accepts a folder without the PK and KEK certificates (only their .auth files are enrolled)', async () => {
+    await Promise.all(['PK.crt', 'KEK.crt'].map((f) => unlink(join(folder, f))));
+    expect((await checkKeysFolder(folder)).ok).toBe(true);
   });
 
   it('only checks that the .auth files are there, not what they hold', async () => {

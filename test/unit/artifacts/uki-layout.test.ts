@@ -121,8 +121,8 @@ describe('UKI layout', () => {
   it('checks a keys folder for what signing and enrolling need', () => {
     expect(missingKeyFiles(KEY_FOLDER_FILES)).toEqual([]);
     expect(missingKeyFiles(['db.key', 'db.crt', 'PK.auth', 'KEK.auth', 'db.auth', 'tpm2-pcr-private.pem'])).toEqual([]);
-    expect(missingKeyFiles(['PK.crt', 'KEK.crt', 'db.crt', 'PK.auth', 'KEK.auth'])).toEqual(['db.key', 'db.auth', 'tpm2-pcr-private.pem']);
-    expect(missingKeyFiles([])).toEqual(['db.key', 'db.pem (or db.crt)', 'PK.auth', 'KEK.auth', 'db.auth', 'tpm2-pcr-private.pem']);
+    expect(missingKeyFiles(['PK.crt', 'KEK.crt', 'db.crt', 'PK.auth', 'KEK.auth'])).toEqual(['db.auth', 'db.key', 'tpm2-pcr-private.pem']);
+    expect(missingKeyFiles([])).toEqual(['PK.auth', 'KEK.auth', 'db.pem (or db.crt)', 'db.auth', 'db.key', 'tpm2-pcr-private.pem']);
     expect(KEY_FOLDER_FILES).toContain('db.pem');
     expect(KEY_FOLDER_FILES).toContain('db.crt');
   });
