@@ -1,4 +1,5 @@
 // Step 1: where the system comes from, and its name and version.
+import { hasFramework } from '../../src-shared/recipe/has-framework.js';
 import { DISTROS, KAIROS_RELEASES, findRelease } from '../../src-shared/recipe/distros.js';
 import { Choices, Field } from '../components/field.js';
 import { issueAt, useRecipeStore, type Draft } from '../stores/recipe-store.js';
@@ -111,7 +112,7 @@ export function StepSource() {
               {(p) => <input {...p} value={image} placeholder="registry.example.com/os/base:1.0" onChange={(e) => patch({ source: { kind: 'image', baseImage: e.target.value } })} />}
             </Field>
           )}
-          {distro?.scratchNeeds === 'framework' && kairosify.method === 'scratch' && kairosify.framework === 'none' && (
+          {distro?.scratchNeeds === 'framework' && !hasFramework({ kairosify }) && (
             <p className="notice">The scratch method boots {distro.label} only with the Kairos framework: choose one, or use kairos-init (System step).</p>
           )}
         </div>

@@ -1,6 +1,7 @@
 // The scratch method: the seed "Build Kairos from scratch" recipe, written out step by step so
 // a reader sees exactly what makes the image bootable. Step order is chosen for Docker's cache:
 // the slow package install comes first and only changes when packages do.
+import { hasFramework } from '../recipe/has-framework.js';
 import type { Recipe } from '../recipe/recipe-schema.js';
 import { AppError } from '../errors/app-error.js';
 import { shellQuote } from '../util/shell-quote.js';
@@ -23,7 +24,7 @@ const FAMILY_NAMES: Readonly<Record<OsFamily, string>> = {
 
 export function dracutConfig(recipe: Recipe): string {
   const modules = ['livenet', 'dmsquash-live', 'network'];
-  if (recipe.kairosify.framework !== 'none') modules.push('immucore');
+  if (hasFramework(recipe)) modules.push('immucore');
   // zstd instead of kairos-init's xz: every kernel a supported family ships (>= 5.9) reads it,
   // and it unpacks several times faster, which is most of the early boot on slow machines and VMs.
   // iSCSI and NFS stay out of the initrd (kairos-init drops iscsi too): Kairos never mounts its
@@ -46,7 +47,7 @@ export function dracutConfig(recipe: Recipe): string {
  */
 export function mkinitfsConfig(recipe: Recipe): string {
   const features = ['base', 'keymap', 'ata', 'nvme', 'scsi', 'mmc', 'usb', 'virtio', 'cdrom', 'raid', 'lvm', 'cryptsetup', 'ext2', 'ext4', 'xfs', 'squashfs', 'network', 'dhcp'];
-  if (recipe.kairosify.framework !== 'none') features.push('immucore');
+  if (hasFramework(recipe)) features.push('immucore');
   return `features="${features.join(' ')}"\n`;
 }
 
@@ -87,7 +88,7 @@ function checkFamilyOptions(recipe: Recipe, family: OsFamily, osRelease: OsRelea
       hint: 'Turn Trusted Boot off, or use a Debian or Ubuntu base image.',
     });
   }
-  if (family === 'alpine' && recipe.kairosify.framework === 'none') {
+  if (family === 'alpine' && !hasFramework(recipe)) {
     // Alpine's own initramfs-init knows no live root (dracut's root=live:...): only the Kairos
     // init that comes with the framework boots the live media and the installed system.
     throw new AppError('recipe-invalid', `${what} needs the Kairos framework: Alpine's mkinitfs init cannot boot the live squashfs by itself`, {

@@ -4,6 +4,7 @@
 // The script runs under busybox ash (Alpine) and dash (Debian): POSIX only, no bash-isms, no
 // `local`, no arrays. It prints one line per check:
 //   KFCHECK <id> pass|fail|skip <detail>
+import { hasFramework } from '../recipe/has-framework.js';
 import type { Recipe } from '../recipe/recipe-schema.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { kairosInitGeneration, parseVersion } from './kairos-init-flags.js';
@@ -43,10 +44,8 @@ export function imageChecks(): ImageCheck[] {
   return CHECK_IDS.map((id) => ({ id, title: TITLES[id] }));
 }
 
-/** The image carries the Kairos framework (everything but the scratch method without one). */
-export function expectsFramework(recipe: Recipe): boolean {
-  return !(recipe.kairosify.method === 'scratch' && recipe.kairosify.framework === 'none');
-}
+/** The image carries the Kairos framework: the one definition, has-framework.ts. */
+export { hasFramework as expectsFramework } from '../recipe/has-framework.js';
 
 /** Keys that only describe the distribution; compared nowhere (their values come from the base image). */
 const DISTRO_KEYS = new Set(['KAIROS_ID_LIKE', 'KAIROS_NAME', 'KAIROS_FLAVOR', 'KAIROS_FLAVOR_RELEASE', 'KAIROS_FAMILY', 'KAIROS_INIT_VERSION']);
@@ -190,7 +189,7 @@ export function checkScript(recipe: Recipe): string {
     'if [ -n "$kvers" ]; then report kernel-modules pass "kernel${kvers}"; else report kernel-modules fail "no kernel modules under /lib/modules"; fi',
     '',
   );
-  if (expectsFramework(recipe)) {
+  if (hasFramework(recipe)) {
     lines.push(
       '# framework: the Kairos binaries',
       'missing=""',

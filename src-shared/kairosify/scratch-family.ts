@@ -2,6 +2,7 @@
 // and how they are enabled, where the kernel file is, which initrds the distribution left behind,
 // and which caches to drop. The steps themselves (their order and the rest of their content)
 // are in dockerfile-scratch.ts. Facts from the kairos-init install and init stages.
+import { hasFramework } from '../recipe/has-framework.js';
 import type { Recipe } from '../recipe/recipe-schema.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { writeFileCommand } from './dockerfile-writer.js';
@@ -141,7 +142,7 @@ function waitOnlineCommands(systemdDir: string): string[] {
 }
 
 function frameworkUnitCommands(recipe: Recipe): string[] {
-  if (recipe.kairosify.framework === 'none') return [];
+  if (!hasFramework(recipe)) return [];
   return [`for unit in ${FRAMEWORK_UNITS.join(' ')}; do if systemctl cat "$unit" >/dev/null 2>&1; then systemctl enable "$unit"; fi; done`];
 }
 
