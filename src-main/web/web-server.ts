@@ -65,8 +65,8 @@ export interface WebServer {
 
 /** A client that stopped reading is dropped past this much queued; it reconnects and catches up. */
 const MAX_BUFFERED = 8 << 20;
-/** Failures of the client's own making: nothing to log. */
-const QUIET = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_DESTROYED', 'ECONNABORTED']);
+/** Failures of the client's own making, nothing to log (browsers open spare connections and leave them idle). */
+const QUIET = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_DESTROYED', 'ECONNABORTED', 'ERR_HTTP_REQUEST_TIMEOUT']);
 const isQuiet = (error: unknown): boolean => QUIET.has((error as NodeJS.ErrnoException | undefined)?.code ?? '');
 
 const UNAUTHORIZED: AppErrorData = {
