@@ -28,6 +28,9 @@ export const api = {
   listDrives: (image?: string) => t().request('drives.list', image ? { image } : {}),
   startFlash: (request: RequestPayload<'flash.start'>) => t().request('flash.start', request),
   cancelJob: (jobId: string) => t().request('job.cancel', { jobId }),
+  getJob: (jobId: string) => t().request('job.get', { jobId }),
   listJobs: () => t().request('jobs.list', {}),
   on: <E extends EventName>(event: E, listener: (payload: EventMap[E]) => void) => t().subscribe(event, listener),
+  /** The event stream is back after a drop (web shell only): read again what it may have missed. */
+  onReconnect: (listener: () => void): (() => void) => t().onReconnect?.(listener) ?? (() => undefined),
 } as const;

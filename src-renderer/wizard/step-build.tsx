@@ -1,5 +1,5 @@
 // Step 7: the build as it happens (phases, progress, log, cancel), then its artifacts with
-// "Test in VM" and "Flash".
+// "Test in VM" and "Flash" (also for a finished build opened from Recent).
 import { useState } from 'react';
 import type { ArtifactInfo } from '../../src-shared/jobs/job-events.js';
 import { formatBytes, formatDuration } from '../../src-shared/util/format.js';
@@ -8,7 +8,7 @@ import { api } from '../api/api.js';
 import { ErrorBox, toErrorData } from '../components/error-box.js';
 import { JobPanel } from '../components/job-panel.js';
 import { useAppStore } from '../stores/app-store.js';
-import { useJobsStore } from '../stores/jobs-store.js';
+import { useJobView } from '../stores/jobs-store.js';
 
 
 const BOOT_MODE_LABELS: Record<BootMode, string> = { bios: 'BIOS', uefi: 'UEFI', secureboot: 'Secure Boot' };
@@ -17,7 +17,8 @@ export function StepBuild() {
   const bootJobId = useAppStore((s) => s.bootJobId);
   const status = useAppStore((s) => s.status);
   const setApp = useAppStore((s) => s.set);
-  const job = useJobsStore((s) => (jobId ? s.jobs[jobId] : undefined));
+  // A build opened from Recent shows its artifacts from its summary, even when its log is gone.
+  const job = useJobView(jobId);
   const [error, setError] = useState<ReturnType<typeof toErrorData> | undefined>();
 
   if (!jobId) {

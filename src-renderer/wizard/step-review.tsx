@@ -5,7 +5,6 @@ import { api } from '../api/api.js';
 import { ErrorBox, toErrorData } from '../components/error-box.js';
 import { useAppStore } from '../stores/app-store.js';
 import { useRecipeStore } from '../stores/recipe-store.js';
-import { useJobsStore } from '../stores/jobs-store.js';
 
 export function StepReview() {
   const recipe = useRecipeStore((s) => s.recipe);
@@ -42,7 +41,6 @@ export function StepReview() {
     setError(undefined);
     try {
       const { jobId } = await api.startBuild(recipe);
-      useJobsStore.getState().onEvent({ kind: 'phase', jobId, stage: 'kairosify', phase: 'queued', state: 'done' });
       setApp({ buildJobId: jobId, step: 'build' });
     } catch (e) {
       setError(toErrorData(e));

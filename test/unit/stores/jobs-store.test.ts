@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyJobEvent, useJobsStore, type JobView } from '../../../src-renderer/stores/jobs-store.js';
+import { applyDetail, applyJobEvent, useJobsStore, viewOfSummary, withSummary, type JobView } from '../../../src-renderer/stores/jobs-store.js';
+import type { JobDetail, JobSummary } from '../../../src-shared/api/contract.js';
 import type { JobEvent, LogEvent, PhaseEvent, ProgressEvent } from '../../../src-shared/jobs/job-events.js';
 
 const jobId = 'job-1';
@@ -127,5 +128,127 @@ describe('useJobsStore', () => {
       ['s1', 'done'],
       ['s2', 'running'],
     ]);
+  });
+});
+
+const summaryOf = (state: JobSummary['state'], extra: Partial<JobSummary> = {}): JobSummary => ({
+  jobId,
+  kind: 'build',
+  title: 'Build x',
+  startedAt: '2025-01-01T00:00:00.000Z',
+  state,
+  ...extra,
+});
+const artifacts = [{ kind: 'rootfs-tar', path: '/out/x.rootfs.tar.zst', size: 10, sha256: 'ab' }];
+
+describe('a job from its summary (opened from Recent)', () => {
+  it('is done with its artifacts, nothing running about it', () => {
+    const view = viewOfSummary(summaryOf('done', { result: { seconds: 12, artifacts } }));
+    expect(view).toEqual({ jobId, phases: [], log: [], state: 'done', progressCount: 0, result: { seconds: 12, artifacts } });
+  });
+
+  it('is failed with the error', () => {
+    const error = { code: 'internal' as const, message: 'The app ended while this job ran' };
+    expect(viewOfSummary(summaryOf('failed', { error }))).toMatchObject({ state: 'failed', error });
+  });
+
+  it('ends a live view the events left running (the done event was missed)', () => {
+    const live = fold([phase('iso', 'started'), log('a')]);
+    const view = withSummary(live, summaryOf('done', { result: { seconds: 3, artifacts } }));
+    expect(view.state).toBe('done');
+    expect(view.result?.artifacts).toEqual(artifacts);
+    expect(view.log).toEqual(['a']);
+  });
+
+  it('never turns an ended view back to running', () => {
+    const ended = fold([{ kind: 'done', jobId, result: { seconds: 1 } }]);
+    expect(withSummary(ended, summaryOf('running'))).toBe(ended);
+    expect(withSummary(ended, summaryOf('failed', { error: { code: 'internal', message: 'x' } }))).toBe(ended);
+  });
+});
+
+describe('applyDetail (job.get)', () => {
+  const trail = (lines: ReadonlyArray<string>, logTotal: number): NonNullable<JobDetail['trail']> => ({
+    phases: [{ name: 'build image', state: 'done', seconds: 4 }, { name: 'rootfs', state: 'started' }],
+    progress: progress(50),
+    log: lines,
+    logTotal,
+  });
+
+  it('gives a job opened late its phases, progress, log and state', () => {
+    const view = applyDetail(undefined, { summary: summaryOf('running'), trail: trail(['a', 'b'], 2) });
+    expect(view).toEqual({
+      jobId,
+      state: 'running',
+      progressCount: 0,
+      phases: [
+        { name: 'build image', state: 'done', seconds: 4 },
+        { name: 'rootfs', state: 'started' },
+      ],
+      progress: progress(50),
+      log: ['a', 'b'],
+      logTotal: 2,
+    });
+  });
+
+  it('replaces a live-only view (it holds only the lines since this window connected)', () => {
+    const live = fold([log('c'), phase('rootfs', 'started')]);
+    const view = applyDetail(live, { summary: summaryOf('running'), trail: trail(['a', 'b', 'c'], 3) });
+    expect(view.log).toEqual(['a', 'b', 'c']);
+    expect(view.logTotal).toBe(3);
+    expect(view.phases.map((p) => p.name)).toEqual(['build image', 'rootfs']);
+  });
+
+  it('counts the live lines after it, and a later answer with more lines wins (a reconnect)', () => {
+    let view = applyDetail(undefined, { summary: summaryOf('running'), trail: trail(['a'], 1) });
+    view = applyJobEvent(view, log('b'));
+    expect(view.logTotal).toBe(2);
+    // The socket was down: the engine has lines the window never saw.
+    view = applyDetail(view, { summary: summaryOf('running'), trail: trail(['a', 'b', 'c', 'd'], 4) });
+    expect(view.log).toEqual(['a', 'b', 'c', 'd']);
+    // An answer older than what the window has changes nothing of its log.
+    view = applyJobEvent(view, log('e'));
+    const same = applyDetail(view, { summary: summaryOf('running'), trail: trail(['a', 'b', 'c', 'd'], 4) });
+    expect(same.log).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('takes the end from the summary when the done event was lost', () => {
+    const live = fold([log('a')]);
+    const view = applyDetail(live, { summary: summaryOf('done', { result: { seconds: 9, artifacts } }), trail: trail(['a', 'z'], 2) });
+    expect(view).toMatchObject({ state: 'done', result: { seconds: 9, artifacts }, log: ['a', 'z'] });
+  });
+
+  it('says the trail is gone for an old job the engine keeps only the summary of', () => {
+    const view = applyDetail(undefined, { summary: summaryOf('cancelled', { error: { code: 'cancelled', message: 'Cancelled' } }) });
+    expect(view).toMatchObject({ state: 'cancelled', trailGone: true, log: [], phases: [] });
+  });
+
+  it('keeps what a live view has when the engine has no trail any more', () => {
+    const live = fold([log('a'), { kind: 'done', jobId, result: { seconds: 1 } }]);
+    const view = applyDetail(live, { summary: summaryOf('done', { result: { seconds: 1 } }) });
+    expect(view.log).toEqual(['a']);
+    expect(view.trailGone).toBeUndefined();
+  });
+});
+
+describe('useJobsStore reconciles with the engine', () => {
+  it('keeps an ended summary over an older running one from a list', () => {
+    const { onSummary, setSummaries } = useJobsStore.getState();
+    const s = (id: string, state: JobSummary['state']): JobSummary => ({ ...summaryOf(state), jobId: id });
+    onSummary(s('r1', 'done'));
+    setSummaries([s('r2', 'running'), s('r1', 'running')]);
+    expect(useJobsStore.getState().summaries.map((j) => [j.jobId, j.state])).toEqual([
+      ['r2', 'running'],
+      ['r1', 'done'],
+    ]);
+  });
+
+  it('stores the answer of job.get and updates the summary it carries', () => {
+    const { setSummaries, onDetail } = useJobsStore.getState();
+    setSummaries([{ ...summaryOf('running'), jobId: 'd1' }]);
+    onDetail({ summary: { ...summaryOf('done', { result: { seconds: 2, artifacts } }), jobId: 'd1' }, trail: { phases: [], log: ['x'], logTotal: 1 } });
+    const state = useJobsStore.getState();
+    expect(state.jobs.d1).toMatchObject({ state: 'done', log: ['x'], result: { artifacts } });
+    expect(state.summaries[0]).toMatchObject({ jobId: 'd1', state: 'done' });
   });
 });
