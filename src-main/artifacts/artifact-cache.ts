@@ -2,9 +2,10 @@
 // parts of the recipe it uses, the app and builder versions. A small record beside the logs holds
 // that fingerprint and what was made; the files must still be there, with their sizes.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtifactInfo } from '../../src-shared/jobs/job-events.js';
+import { makeFolder } from '../util/make-folder.js';
 
 interface Record {
   readonly fingerprint: string;
@@ -37,6 +38,6 @@ export async function reusable(outputDir: string, name: string, kind: string, pr
 }
 
 export async function remember(outputDir: string, name: string, kind: string, print: string, artifacts: ReadonlyArray<ArtifactInfo>): Promise<void> {
-  await mkdir(join(outputDir, 'logs'), { recursive: true });
+  await makeFolder(join(outputDir, 'logs'));
   await writeFile(recordPath(outputDir, name, kind), `${JSON.stringify({ fingerprint: print, artifacts } satisfies Record, null, 2)}\n`);
 }

@@ -1,12 +1,14 @@
 // Netboot files: the live system's kernel, initrd and squashfs, its cloud-config, and an iPXE script
 // that boots them from wherever the folder is served over HTTP. Pure texts plus the build step.
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtifactInfo } from '../../src-shared/jobs/job-events.js';
 import { shellQuote } from '../../src-shared/util/shell-quote.js';
 import type { BuilderSession } from '../builder/builder-session.js';
 import type { JobContext } from '../jobs/job-context.js';
-import { writeChecksum } from './checksum.js';
+import { makeFolder } from '../util/make-folder.js';
+import { sha256File } from './checksum.js';
+import { withOutputFiles } from './output-files.js';
 import type { CachedRootfs } from './rootfs-cache.js';
 import { RESOLVE_IN_ROOTFS, ownedBy } from './shell-snippets.js';
 import { textTar } from './text-tar.js';
@@ -63,36 +65,44 @@ export async function buildNetboot(
   request: { readonly rootfs: CachedRootfs; readonly squashfs: string; readonly outputDir: string; readonly name: string; readonly cloudConfig: string; readonly extraCmdline?: string },
   ctx: JobContext,
 ): Promise<ArtifactInfo[]> {
-  return ctx.runPhase('artifacts', 'netboot', async () => {
-    const n = netbootNames(request.name);
-    const folder = `${request.name}-netboot`;
-    const hostFolder = join(request.outputDir, folder);
-    const stage = `/out/${folder}.partial`;
-    await rm(join(request.outputDir, `${folder}.partial`), { recursive: true, force: true });
-    await mkdir(join(request.outputDir, `${folder}.partial`), { recursive: true });
-    await session.putArchive(
-      textTar([
-        [n.script, ipxeScript(request.name, request.extraCmdline)],
-        [n.config, request.cloudConfig.endsWith('\n') ? request.cloudConfig : `${request.cloudConfig}\n`],
-      ]),
-      stage,
-    );
-    await session.script(
-      [
-        `root=${shellQuote(request.rootfs.rootfsDir)}`,
-        RESOLVE_IN_ROOTFS,
-        `cp "$(resolve /boot/vmlinuz)" ${shellQuote(`${stage}/${n.kernel}`)}`,
-        `cp "$(resolve /boot/initrd)" ${shellQuote(`${stage}/${n.initrd}`)}`,
-        `cp ${shellQuote(request.squashfs)} ${shellQuote(`${stage}/${n.squashfs}`)}`,
-        `chmod 644 ${shellQuote(stage)}/*`,
-        ownedBy(`-R ${shellQuote(stage)}`),
-      ].join('\n'),
-      { what: 'netboot files' },
-    );
-    await rm(hostFolder, { recursive: true, force: true });
-    await rename(join(request.outputDir, `${folder}.partial`), hostFolder);
-    const out: ArtifactInfo[] = [];
-    for (const file of [n.kernel, n.initrd, n.squashfs, n.script, n.config]) out.push(await writeChecksum('netboot', join(hostFolder, file), ctx.signal));
-    return out;
-  });
+  return ctx.runPhase('artifacts', 'netboot', () =>
+    withOutputFiles(session, request.outputDir, ctx.signal, async (files) => {
+      const n = netbootNames(request.name);
+      const folder = `${request.name}-netboot`;
+      const hostFolder = join(request.outputDir, folder);
+      const stage = files.partial(folder);
+      await rm(stage.host, { recursive: true, force: true });
+      await makeFolder(stage.host);
+      await session.putArchive(
+        textTar([
+          [n.script, ipxeScript(request.name, request.extraCmdline)],
+          [n.config, request.cloudConfig.endsWith('\n') ? request.cloudConfig : `${request.cloudConfig}\n`],
+        ]),
+        stage.builder,
+      );
+      await session.script(
+        [
+          `root=${shellQuote(request.rootfs.rootfsDir)}`,
+          RESOLVE_IN_ROOTFS,
+          `cp "$(resolve /boot/vmlinuz)" ${shellQuote(`${stage.builder}/${n.kernel}`)}`,
+          `cp "$(resolve /boot/initrd)" ${shellQuote(`${stage.builder}/${n.initrd}`)}`,
+          `cp ${shellQuote(request.squashfs)} ${shellQuote(`${stage.builder}/${n.squashfs}`)}`,
+          `chmod 644 ${shellQuote(stage.builder)}/*`,
+          ownedBy(`-R ${shellQuote(stage.builder)}`),
+        ].join('\n'),
+        { what: 'netboot files' },
+      );
+      // Checksums inside the staged folder, which then takes the place of the old one whole.
+      const out: ArtifactInfo[] = [];
+      for (const file of [n.kernel, n.initrd, n.squashfs, n.script, n.config]) {
+        const [sha256, info] = await Promise.all([sha256File(join(stage.host, file), ctx.signal), stat(join(stage.host, file))]);
+        await writeFile(join(stage.host, `${file}.sha256`), `${sha256}  ${file}\n`);
+        out.push({ kind: 'netboot', path: join(hostFolder, file), size: info.size, sha256 });
+      }
+      await rm(hostFolder, { recursive: true, force: true });
+      await rename(stage.host, hostFolder);
+      files.forget(folder);
+      return out;
+    }),
+  );
 }

@@ -1,12 +1,16 @@
 // One builder container per job: started idle, given commands one by one (docker exec), and
 // removed at the end, on error and on cancel. It sees the shared cache volume at /cache and the
-// job's output folder at /out.
+// job's output folder at /out. Every command's output goes to the current step's log; a failed
+// command's error names that log, and a full or read-only folder is said as such.
 import { hostname } from 'node:os';
 import { PassThrough, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { AppError } from '../../src-shared/errors/app-error.js';
+import { problemInText, toolStorageError, type StoragePlace, type ToolMount } from '../../src-shared/errors/storage-errors.js';
 import { cancelledError } from '../jobs/job-context.js';
 import { LABEL_JOB } from '../docker/image-files.js';
+import { LineSplitter } from '../util/line-splitter.js';
+import type { StepLog } from '../util/step-log.js';
 
 export const CACHE_VOLUME = 'kairos-factory-cache';
 const LABEL_OWNER = 'io.kairos-factory.owner';
@@ -20,14 +24,38 @@ export interface ExecOptions {
   readonly what: string;
 }
 
+/** What a finished command printed: its exit code, its last lines, and lines naming a storage problem. */
+export interface ExecResult {
+  readonly exitCode: number;
+  readonly tail: string[];
+  readonly problems: string[];
+}
+
 export class BuilderSession {
-  private closed = false;
+  private closing: Promise<void> | undefined;
+  private log: StepLog | undefined;
 
   private constructor(
     private readonly docker: Docker,
     readonly container: Docker.Container,
     private readonly signal: AbortSignal,
+    /** The host folder mounted at /out, if any. */
+    readonly outputDir: string | undefined,
   ) {}
+
+  /** Sends every command's output to a step's log until the returned function is called. */
+  logTo(log: StepLog): () => void {
+    const previous = this.log;
+    this.log = log;
+    return () => {
+      this.log = previous;
+    };
+  }
+
+  /** The current step's log file, if one is kept. */
+  get logFile(): string | undefined {
+    return this.log?.path;
+  }
 
   static async start(
     docker: Docker,
@@ -36,22 +64,22 @@ export class BuilderSession {
   ): Promise<BuilderSession> {
     await removeOrphans(docker);
     // The output folder at /out; other host folders read-only where asked ({ '/in': hostDir }).
-    const binds = [
-      ...(options.outputDir ? [`${options.outputDir}:/out`] : []),
-      ...Object.entries(options.readOnly ?? {}).map(([target, host]) => `${host}:${target}:ro`),
+    // Mounts, not "host:target" binds: a folder name may hold a colon or a comma.
+    const binds: Docker.MountSettings[] = [
+      ...(options.outputDir ? [{ Type: 'bind' as const, Source: options.outputDir, Target: '/out' }] : []),
+      ...Object.entries(options.readOnly ?? {}).map(([target, host]) => ({ Type: 'bind' as const, Source: host, Target: target, ReadOnly: true })),
     ];
     const container = await docker.createContainer({
       Image: image,
       Cmd: ['sleep', 'infinity'],
       Labels: { [LABEL_JOB]: options.jobId, [LABEL_OWNER]: `${hostname()}:${process.pid}` },
       HostConfig: {
-        Binds: binds,
-        Mounts: [{ Type: 'volume', Source: CACHE_VOLUME, Target: '/cache' }],
+        Mounts: [...binds, { Type: 'volume', Source: CACHE_VOLUME, Target: '/cache' }],
         NetworkMode: 'none',
         Init: true,
       },
     });
-    const session = new BuilderSession(docker, container, options.signal);
+    const session = new BuilderSession(docker, container, options.signal, options.outputDir);
     const onAbort = (): void => {
       void session.close();
     };
@@ -66,8 +94,10 @@ export class BuilderSession {
   }
 
   /** Runs a command; resolves with its exit code and the last lines of output. */
-  async exec(argv: ReadonlyArray<string>, options: ExecOptions): Promise<{ exitCode: number; tail: string[] }> {
+  async exec(argv: ReadonlyArray<string>, options: ExecOptions): Promise<ExecResult> {
     if (this.signal.aborted) throw cancelledError();
+    const log = this.log;
+    log?.line(`$ ${options.what}`);
     const exec = await this.container.exec({
       Cmd: [...argv],
       AttachStdout: true,
@@ -76,43 +106,68 @@ export class BuilderSession {
     });
     const stream = (await exec.start({ hijack: true, stdin: false, Tty: options.tty ?? false })) as unknown as Readable;
     const tail: string[] = [];
+    const problems: string[] = [];
     const lines = new PassThrough();
     if (options.tty) stream.pipe(lines);
     else this.docker.modem.demuxStream(stream, lines, lines);
-    let carry = '';
-    const onText = (text: string): void => {
-      carry += text;
-      const parts = carry.split(/\r\n|\n|\r/);
-      carry = parts.pop() ?? '';
-      for (const line of parts) emit(line);
-    };
+    const splitter = new LineSplitter();
     const emit = (line: string): void => {
       if (line === '') return;
+      log?.line(line);
       tail.push(line);
       if (tail.length > 20) tail.shift();
+      if (problems.length < 5 && problemInText(line, 'output')) problems.push(line);
       options.onLine?.(line);
     };
-    lines.on('data', (chunk: Buffer) => onText(chunk.toString('utf8')));
+    lines.on('data', (chunk: Buffer) => {
+      for (const line of splitter.push(chunk)) emit(line);
+    });
     await new Promise<void>((resolve, reject) => {
       stream.on('end', resolve);
       stream.on('close', resolve);
       stream.on('error', reject);
     });
-    if (carry !== '') emit(carry);
+    for (const line of splitter.end()) emit(line);
     if (this.signal.aborted) throw cancelledError();
     const info = await exec.inspect();
-    return { exitCode: info.ExitCode ?? -1, tail };
+    const exitCode = info.ExitCode ?? -1;
+    if (exitCode !== 0) log?.line(`(exit ${exitCode})`);
+    return { exitCode, tail, problems };
   }
 
   /** Runs a command that must succeed. */
   async run(argv: ReadonlyArray<string>, options: ExecOptions): Promise<void> {
-    const { exitCode, tail } = await this.exec(argv, options);
-    if (exitCode !== 0) {
-      const last = tail.slice(-3).join(' | ');
-      throw new AppError('artifact-failed', `${options.what} failed (exit ${exitCode})${last ? `: ${last}` : ''}`, {
-        hint: 'The build log has the full output',
-      });
-    }
+    const { exitCode, tail, problems } = await this.exec(argv, options);
+    if (exitCode === 0) return;
+    const logFile = this.log?.path;
+    const storage = toolStorageError([...problems, ...tail], {
+      mounts: this.mounts(),
+      fallback: this.writesTo(argv),
+      what: options.what,
+      ...(logFile ? { logFile } : {}),
+    });
+    if (storage) throw AppError.fromData(storage);
+    const last = tail.slice(-3).join(' | ');
+    throw new AppError('artifact-failed', `${options.what} failed (exit ${exitCode})${last ? `: ${last}` : ''}`, {
+      hint: logFile ? `The full output is in ${logFile}` : 'Run again with --verbose to see the full output',
+      ...(logFile ? { logFile } : {}),
+    });
+  }
+
+  /** The builder's folders as the tools name them, and where they really are. */
+  private mounts(): ToolMount[] {
+    const docker: StoragePlace = { kind: 'docker' };
+    return [
+      ...(this.outputDir ? [{ prefix: '/out', place: { kind: 'output', folder: this.outputDir } as const }] : []),
+      { prefix: '/cache', place: docker },
+      { prefix: '/work', place: docker },
+      { prefix: '/tmp', place: docker },
+    ];
+  }
+
+  /** Where a command whose message names no path wrote: the output folder if it names /out, else Docker's storage. */
+  private writesTo(argv: ReadonlyArray<string>): StoragePlace {
+    return this.outputDir && argv.some((a) => /(^|[\s'"=])\/out(\/|[\s'"]|$)/m.test(a)) ? { kind: 'output', folder: this.outputDir } : { kind: 'docker' };
   }
 
   /** Runs a shell script (bash -euo pipefail). */
@@ -125,10 +180,13 @@ export class BuilderSession {
     await this.container.putArchive(tar as unknown as NodeJS.ReadableStream, { path, abortSignal: this.signal } as { path: string });
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.container.remove({ force: true }).catch(() => undefined);
+  /** Removes the container; resolves once it is gone (also when a cancel started the removal). */
+  close(): Promise<void> {
+    this.closing ??= this.container.remove({ force: true }).then(
+      () => undefined,
+      () => undefined,
+    );
+    return this.closing;
   }
 }
 

@@ -1,17 +1,16 @@
 // Building a Dockerfile through the engine: streamed step progress, every line kept in a log
 // file, cancel that leaves nothing behind, and errors that name the failing step.
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { pack } from 'tar-stream';
 import { AppError } from '../../src-shared/errors/app-error.js';
+import { engineStorageError } from '../../src-shared/errors/storage-errors.js';
 import type { Stage } from '../../src-shared/jobs/job-events.js';
 import { cancelledError, type JobContext } from '../jobs/job-context.js';
 import { BuildOutputReader, describeInstruction, type RawBuildMessage } from './build-output.js';
 import { engineLost } from './docker-engine.js';
 import { jsonLines } from './json-lines.js';
+import { StepLog } from '../util/step-log.js';
 
 export interface BuildImageOptions {
   readonly dockerfile: string;
@@ -44,8 +43,7 @@ export function buildContext(dockerfile: string, files: Readonly<Record<string, 
 }
 
 export async function buildImage(docker: Docker, options: BuildImageOptions, ctx: JobContext): Promise<BuiltImage> {
-  await mkdir(dirname(options.logFile), { recursive: true });
-  const log = createWriteStream(options.logFile, { flags: 'w' });
+  const log = await StepLog.open(options.logFile);
   const reader = new BuildOutputReader();
   const meter = ctx.meter(options.stage, options.what, 'steps');
   let current: { index: number; total: number; instruction: string } | undefined;
@@ -54,9 +52,7 @@ export async function buildImage(docker: Docker, options: BuildImageOptions, ctx
   let lastLayer: string | undefined;
   const recent: string[] = [];
 
-  const write = (line: string): void => {
-    log.write(`${line}\n`);
-  };
+  const write = (line: string): void => log.line(line);
 
   const handle = (msg: ReturnType<BuildOutputReader['read']>[number]): void => {
     switch (msg.type) {
@@ -116,7 +112,7 @@ export async function buildImage(docker: Docker, options: BuildImageOptions, ctx
     if (lost) throw lost;
     throw stepFailed(options, current, (error as Error).message, recent);
   } finally {
-    await new Promise<void>((resolve) => log.end(resolve));
+    await log.close();
   }
   if (ctx.signal.aborted) throw cancelledError();
   if (!imageId) {
@@ -150,6 +146,12 @@ function stepFailed(
   message: string,
   recent: ReadonlyArray<string>,
 ): AppError {
+  // A step that filled the engine's own storage: say where to make room. (A read-only file
+  // system in a RUN step is the image's business, /proc/sys say, not the engine's storage.)
+  const storage = [message, ...recent]
+    .map((text) => engineStorageError(text, { what: `the ${options.what} build`, logFile: options.logFile }))
+    .find((e) => e?.code === 'disk-full');
+  if (storage) return AppError.fromData(storage);
   const where = step ? ` at step ${step.index}/${step.total} (${describeInstruction(step.instruction, 60)})` : '';
   const tail = recent.length > 0 ? `; last output: ${recent[recent.length - 1]}` : '';
   return new AppError('build-failed', `The ${options.what} build failed${where}: ${message.trim()}${tail}`, {

@@ -1,6 +1,6 @@
 // The whole build: kairosify, then every artifact the recipe asks for, from one cached rootfs and
 // one cached squashfs per image.
-import { mkdir } from 'node:fs/promises';
+import { hasFramework } from '../../src-shared/recipe/has-framework.js';
 import { join, resolve } from 'node:path';
 import type { ArtifactInfo, JobResult } from '../../src-shared/jobs/job-events.js';
 import type { ArtifactKind } from '../../src-shared/recipe/catalog.js';
@@ -21,8 +21,10 @@ import { buildRootfsTar } from '../artifacts/rootfs-tar.js';
 import { buildUki } from '../artifacts/uki/build-uki.js';
 import { ensureKeys } from '../artifacts/uki/trusted-boot-keys.js';
 import { kairosify } from './kairosify.js';
+import { outputFolderError, stepLogPath, withStepLog } from '../artifacts/artifact-step.js';
 import { fingerprint, remember, reusable } from '../artifacts/artifact-cache.js';
 import { APP_VERSION } from '../../src-shared/version.js';
+import { makeFolder } from '../util/make-folder.js';
 
 export interface BuildRequest {
   readonly recipe: Recipe;
@@ -31,9 +33,7 @@ export interface BuildRequest {
 }
 
 /** The image carries the Kairos framework (everything but the scratch method without one). */
-export function hasFramework(recipe: Recipe): boolean {
-  return !(recipe.kairosify.method === 'scratch' && recipe.kairosify.framework === 'none');
-}
+export { hasFramework } from '../../src-shared/recipe/has-framework.js';
 
 export function recoveryFormat(recipe: Recipe): RecoveryFormat {
   if (recipe.disk.recovery !== 'auto') return recipe.disk.recovery;
@@ -49,10 +49,20 @@ export function buildOrder(artifacts: ReadonlyArray<ArtifactKind>): ArtifactKind
 }
 
 export async function runBuild(request: BuildRequest, ctx: JobContext): Promise<JobResult> {
+  const outputDir = resolve(request.outputDir ?? request.recipe.output);
+  try {
+    return await build(request, outputDir, ctx);
+  } catch (error) {
+    // A full, read-only or missing output folder says so, wherever in the build it showed.
+    throw outputFolderError(error, outputDir);
+  }
+}
+
+async function build(request: BuildRequest, outputDir: string, ctx: JobContext): Promise<JobResult> {
   const started = performance.now();
   const { recipe } = request;
-  const outputDir = resolve(request.outputDir ?? recipe.output);
-  await mkdir(outputDir, { recursive: true });
+  // The folder and its logs first: a folder that cannot be written is said before any work.
+  await makeFolder(join(outputDir, 'logs'));
   const docker = await dockerEngine();
 
   const image = await kairosify(docker, recipe, outputDir, ctx);
@@ -62,18 +72,22 @@ export async function runBuild(request: BuildRequest, ctx: JobContext): Promise<
   const builderImage = await ensureBuilderImage(docker, ctx, join(outputDir, 'logs'));
   const session = await BuilderSession.start(docker, builderImage, { outputDir, jobId: ctx.jobId, signal: ctx.signal });
   const artifacts: ArtifactInfo[] = [];
+  const name = recipe.name;
   try {
-    const rootfs = await ensureRootfs(docker, session, image.imageId, ctx);
     const kinds = buildOrder(recipe.artifacts);
     const live = kinds.includes('iso') || kinds.includes('netboot');
-    const squashfsRecovery = (kinds.includes('raw-efi') || kinds.includes('raw-bios')) && recoveryFormat(recipe) === 'squashfs';
-    if (live || squashfsRecovery) await ensureSquashfs(session, rootfs, ctx);
-    // The live media may carry an overlay over the rootfs; the disks keep the image as it is.
-    const liveSquashfs = live && recipe.iso.overlayRootfs
-      ? await overlaySquashfs(session, rootfs, await uploadOverlay(session, recipe.iso.overlayRootfs, 'overlay-rootfs folder'), ctx)
-      : rootfs.squashfs;
+    // The image's root filesystem and squashfs (cached), and the overlay squashfs: one log.
+    const { rootfs, liveSquashfs } = await withStepLog(session, stepLogPath(outputDir, name, 'rootfs'), { outputDir, what: 'Preparing the root filesystem' }, async () => {
+      const rootfs = await ensureRootfs(docker, session, image.imageId, ctx);
+      const squashfsRecovery = (kinds.includes('raw-efi') || kinds.includes('raw-bios')) && recoveryFormat(recipe) === 'squashfs';
+      if (live || squashfsRecovery) await ensureSquashfs(session, rootfs, ctx);
+      // The live media may carry an overlay over the rootfs; the disks keep the image as it is.
+      const liveSquashfs = live && recipe.iso.overlayRootfs
+        ? await overlaySquashfs(session, rootfs, await uploadOverlay(session, recipe.iso.overlayRootfs, 'overlay-rootfs folder'), ctx)
+        : rootfs.squashfs;
+      return { rootfs, liveSquashfs };
+    });
     const extraCmdline = recipe.iso.cmdline || undefined;
-    const name = recipe.name;
     const make = async (kind: ArtifactKind): Promise<ReadonlyArray<ArtifactInfo>> => {
       switch (kind) {
         case 'iso': {
@@ -133,11 +147,14 @@ export async function runBuild(request: BuildRequest, ctx: JobContext): Promise<
         artifacts.push(...earlier);
         continue;
       }
-      const made = await make(kind);
+      // Each artifact's tool output in its own log, named by its error when it fails.
+      const made = await withStepLog(session, stepLogPath(outputDir, name, kind), { outputDir, what: `The ${kind} artifact` }, () => make(kind));
       await remember(outputDir, name, kind, print, made);
       artifacts.push(...made);
     }
   } finally {
+    // Work folders of this job in the cache (disk staging, copies) go, also after a failure.
+    if (!ctx.signal.aborted) await session.run(['sh', '-c', 'rm -rf /cache/work/"$1"-*', 'sh', ctx.jobId], { what: 'remove work folders' }).catch(() => undefined);
     await session.close();
   }
   for (const a of artifacts) ctx.log('artifacts', `${a.kind.padEnd(10)} ${a.path}  ${formatBytes(a.size)}`);

@@ -1,5 +1,5 @@
 // Stage 1: Recipe -> kairosified OCI image in the local engine.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
 import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
@@ -13,6 +13,7 @@ import type { JobContext } from '../jobs/job-context.js';
 import { validateImage } from '../kairosify/validate-image.js';
 import { resolveSource } from './source.js';
 import { ensureArchRuns } from '../kairosify/foreign-arch.js';
+import { makeFolder } from '../util/make-folder.js';
 
 /**
  * The Dockerfile for a recipe whose source image exists (undefined for method none); reads the
@@ -42,7 +43,7 @@ export async function kairosify(docker: Docker, recipe: Recipe, outputDir: strin
 }
 
 async function buildKairosImage(docker: Docker, recipe: Recipe, outputDir: string, ctx: JobContext): Promise<BuiltImage> {
-  await mkdir(join(outputDir, 'logs'), { recursive: true });
+  await makeFolder(join(outputDir, 'logs'));
   const sourceRef = await resolveSource(docker, recipe, outputDir, ctx);
   await ensureArchRuns(docker, sourceRef, recipe.arch, ctx);
   const tag = imageTagFor(recipe);

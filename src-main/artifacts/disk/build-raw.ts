@@ -3,14 +3,11 @@
 // created in place at its partition's offset (mkfs.fat --offset, mke2fs -E offset, mtools) from a
 // staging folder. The recovery system comes from the cache: the squashfs as it is, or an ext2
 // image of the rootfs built once per image.
-import { rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ArtifactInfo } from '../../../src-shared/jobs/job-events.js';
-import { AppError } from '../../../src-shared/errors/app-error.js';
 import { shellQuote } from '../../../src-shared/util/shell-quote.js';
 import type { BuilderSession } from '../../builder/builder-session.js';
 import type { JobContext } from '../../jobs/job-context.js';
-import { writeChecksum } from '../checksum.js';
+import { withOutputFiles } from '../output-files.js';
 import type { CachedRootfs } from '../rootfs-cache.js';
 import { biosBootCommands } from './bios-boot.js';
 import { diskPlan, grubenv, sgdiskArgs, type DiskFirmware } from './disk-layout.js';
@@ -75,7 +72,7 @@ async function ensureRecoveryImg(session: BuilderSession, rootfs: CachedRootfs, 
 
 export async function buildRawDisk(session: BuilderSession, request: RawRequest, ctx: JobContext): Promise<ArtifactInfo[]> {
   const label = request.firmware === 'efi' ? 'raw disk (EFI)' : 'raw disk (BIOS)';
-  return ctx.runPhase('artifacts', label, async () => {
+  return ctx.runPhase('artifacts', label, () => withOutputFiles(session, request.outputDir, ctx.signal, async (out) => {
     const q = shellQuote;
     const stage = `/cache/work/${ctx.jobId}-${request.firmware}`;
     const recoveryImg = request.recovery === 'img' ? await ensureRecoveryImg(session, request.rootfs, ctx) : undefined;
@@ -122,13 +119,15 @@ export async function buildRawDisk(session: BuilderSession, request: RawRequest,
     await session.putArchive(textTar(files), stage);
 
     // 2. Assemble in place.
-    const partial = `/out/${request.fileName}.partial`;
+    const partial = out.partial(request.fileName).builder;
+    const bmap = out.partial(`${request.fileName}.bmap`).builder;
     const bytes = (mib: number): number => mib * 1024 * 1024;
     const p = plan.partitions;
     const assemble = [
       `out=${q(partial)}`,
+      `bmap=${q(bmap)}`,
       `stage=${q(stage)}`,
-      'rm -f "$out"',
+      'rm -f "$out" "$bmap"',
       `truncate -s ${plan.imageMiB}M "$out"`,
       `sgdisk ${sgdiskArgs(plan, '$out').map((a) => (a === '$out' ? '"$out"' : q(a))).join(' ')} >/dev/null`,
     ];
@@ -155,8 +154,8 @@ export async function buildRawDisk(session: BuilderSession, request: RawRequest,
       `mke2fs -q -t ext2 -L COS_OEM -E offset=${bytes(oem.startMiB)},nodiscard -d "$stage/oem" "$out" ${oem.sizeMiB}M`,
       `mke2fs -q -t ext2 -L COS_RECOVERY -E offset=${bytes(recovery.startMiB)},nodiscard -d "$stage/recovery" "$out" ${recovery.sizeMiB}M`,
       // A block map, so bmaptool and our flash write only the blocks with data.
-      'bmaptool -q create -o "$out.bmap" "$out"',
-      ownedBy('"$out" "$out.bmap"'),
+      'bmaptool -q create -o "$bmap" "$out"',
+      ownedBy('"$out" "$bmap"'),
       'rm -rf "$stage"',
     );
     await session.script(
@@ -164,16 +163,7 @@ export async function buildRawDisk(session: BuilderSession, request: RawRequest,
       { what: `${label} assembly`, onLine: (l) => ctx.detail('artifacts', l) },
     );
 
-    const hostPartial = join(request.outputDir, `${request.fileName}.partial`);
-    const raw = join(request.outputDir, request.fileName);
-    try {
-      await rename(`${hostPartial}.bmap`, `${raw}.bmap`);
-      await rename(hostPartial, raw);
-    } catch (error) {
-      await rm(hostPartial, { force: true });
-      throw new AppError('artifact-failed', `The ${label} was not written: ${(error as Error).message}`);
-    }
     ctx.log('artifacts', `${label}: ${plan.imageMiB} MiB, recovery ${staged.RECOVERY_MIB} MiB (${system})${staged.SHIM ? `, ${staged.SHIM.split('/').pop()} from the image` : ''}`);
-    return [await writeChecksum(request.firmware === 'efi' ? 'raw-efi' : 'raw-bios', raw, ctx.signal)];
-  });
+    return [await out.publish(request.firmware === 'efi' ? 'raw-efi' : 'raw-bios', request.fileName, ['bmap'])];
+  }));
 }

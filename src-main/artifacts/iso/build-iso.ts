@@ -1,12 +1,10 @@
 // Builds the hybrid BIOS/UEFI ISO in the builder container from the cached rootfs and squashfs.
-import { rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type { ArtifactInfo } from '../../../src-shared/jobs/job-events.js';
 import { shellQuote } from '../../../src-shared/util/shell-quote.js';
 import type { BuilderSession } from '../../builder/builder-session.js';
 import type { JobContext } from '../../jobs/job-context.js';
-import { writeChecksum } from '../checksum.js';
+import { withOutputFiles } from '../output-files.js';
 import type { CachedRootfs } from '../rootfs-cache.js';
 import { xorrisoPercent } from '../tool-progress.js';
 import { EFI_BOOT_FILES_SCRIPT, ownedBy } from '../shell-snippets.js';
@@ -53,9 +51,9 @@ function stageTar(request: IsoRequest): Readable {
   ]);
 }
 
-export function isoScript(request: IsoRequest, work: string): string {
+/** The script that makes the ISO at `partial` (a path in the builder). */
+export function isoScript(request: IsoRequest, work: string, partial = `/out/${request.fileName}.partial`): string {
   const q = shellQuote;
-  const partial = `/out/${request.fileName}.partial`;
   return [
     `root=${q(request.rootfs.rootfsDir)}`,
     EFI_BOOT_FILES_SCRIPT,
@@ -96,15 +94,14 @@ export function isoScript(request: IsoRequest, work: string): string {
 }
 
 export async function buildIso(session: BuilderSession, request: IsoRequest, ctx: JobContext): Promise<ArtifactInfo> {
-  return ctx.runPhase('artifacts', 'iso', async () => {
-    const work = `/work/iso-${Date.now().toString(36)}`;
-    await session.run(['mkdir', '-p', work], { what: 'prepare ISO folder' });
-    await session.putArchive(stageTar(request), work);
-    const meter = ctx.meter('artifacts', 'iso', 'percent', 100);
-    const hostPartial = join(request.outputDir, `${request.fileName}.partial`);
-    const hostFinal = join(request.outputDir, request.fileName);
-    try {
-      await session.script(isoScript(request, work), {
+  return ctx.runPhase('artifacts', 'iso', () =>
+    withOutputFiles(session, request.outputDir, ctx.signal, async (files) => {
+      const work = `/work/iso-${Date.now().toString(36)}`;
+      await session.run(['mkdir', '-p', work], { what: 'prepare ISO folder' });
+      await session.putArchive(stageTar(request), work);
+      const meter = ctx.meter('artifacts', 'iso', 'percent', 100);
+      const partial = files.partial(request.fileName);
+      await session.script(isoScript(request, work, partial.builder), {
         what: 'ISO build',
         onLine: (line) => {
           const percent = xorrisoPercent(line);
@@ -112,12 +109,8 @@ export async function buildIso(session: BuilderSession, request: IsoRequest, ctx
           else if (!line.startsWith('xorriso : UPDATE')) ctx.detail('artifacts', line);
         },
       });
-      await rename(hostPartial, hostFinal);
-    } catch (error) {
-      await rm(hostPartial, { force: true });
-      throw error;
-    }
-    meter.finish();
-    return writeChecksum('iso', hostFinal, ctx.signal);
-  });
+      meter.finish();
+      return files.publish('iso', request.fileName);
+    }),
+  );
 }

@@ -1,17 +1,19 @@
 // A new cloud-config in an existing ISO, without rebuilding it: xorriso copies the ISO with
 // /config.yaml replaced and "replays" its boot setup (El Torito for BIOS and UEFI, the hybrid MBR,
 // the GPT with the appended ESP). Seconds instead of a build; runs in the builder container.
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AppError } from '../../../src-shared/errors/app-error.js';
 import { validateCloudConfig } from '../../../src-shared/cloud-config/cloud-config.js';
-import type { JobResult } from '../../../src-shared/jobs/job-events.js';
+import type { ArtifactInfo, JobResult } from '../../../src-shared/jobs/job-events.js';
 import { shellQuote } from '../../../src-shared/util/shell-quote.js';
 import { ensureBuilderImage } from '../../builder/builder-image.js';
 import { BuilderSession } from '../../builder/builder-session.js';
 import { dockerEngine } from '../../docker/docker-engine.js';
 import type { JobContext } from '../../jobs/job-context.js';
-import { writeChecksum } from '../checksum.js';
+import { outputFolderError, withStepLog } from '../artifact-step.js';
+import { makeFolder } from '../../util/make-folder.js';
+import { withOutputFiles } from '../output-files.js';
 import { ownedBy } from '../shell-snippets.js';
 import { textTar } from '../text-tar.js';
 import { ISO_CLOUD_CONFIG } from './iso-layout.js';
@@ -35,31 +37,34 @@ export async function swapIsoConfig(request: SwapConfigRequest, ctx: JobContext)
   const output = resolve(request.output ?? iso.replace(/(\.iso)?$/i, '-config.iso'));
   if (output === iso) throw new AppError('bad-request', 'Write the new ISO to another file than the original');
   const outDir = dirname(output);
-  await mkdir(outDir, { recursive: true });
+  await makeFolder(outDir).catch((error: unknown) => {
+    throw outputFolderError(error, outDir);
+  });
   const docker = await dockerEngine();
   const builder = await ensureBuilderImage(docker, ctx, join(outDir, 'logs'));
   const session = await BuilderSession.start(docker, builder, { outputDir: outDir, jobId: ctx.jobId, signal: ctx.signal, readOnly: { '/in': dirname(iso) } });
-  const partial = `/out/${basename(output)}.partial`;
+  let artifact: ArtifactInfo;
   try {
-    await ctx.runPhase('artifacts', 'swap cloud-config', async () => {
-      await session.run(['mkdir', '-p', '/work/swap'], { what: 'prepare' });
-      await session.putArchive(textTar([['config.yaml', request.cloudConfig.endsWith('\n') ? request.cloudConfig : `${request.cloudConfig}\n`]]), '/work/swap');
-      await session.script(
-        [
-          `rm -f ${shellQuote(partial)}`,
-          `xorriso -indev ${shellQuote(`/in/${basename(iso)}`)} -outdev ${shellQuote(partial)} -boot_image any replay -map /work/swap/config.yaml ${ISO_CLOUD_CONFIG} -end`,
-          ownedBy(shellQuote(partial)),
-        ].join('\n'),
-        { what: 'xorriso', onLine: (l) => ctx.detail('artifacts', l) },
-      );
-    });
-    await rename(join(outDir, `${basename(output)}.partial`), output);
-  } catch (error) {
-    await rm(join(outDir, `${basename(output)}.partial`), { force: true });
-    throw error;
+    artifact = await withStepLog(session, join(outDir, 'logs', `${basename(output)}.log`), { outputDir: outDir, what: 'The new ISO' }, () =>
+      ctx.runPhase('artifacts', 'swap cloud-config', () =>
+        withOutputFiles(session, outDir, ctx.signal, async (files) => {
+          const partial = files.partial(basename(output)).builder;
+          await session.run(['mkdir', '-p', '/work/swap'], { what: 'prepare' });
+          await session.putArchive(textTar([['config.yaml', request.cloudConfig.endsWith('\n') ? request.cloudConfig : `${request.cloudConfig}\n`]]), '/work/swap');
+          await session.script(
+            [
+              `rm -f ${shellQuote(partial)}`,
+              `xorriso -indev ${shellQuote(`/in/${basename(iso)}`)} -outdev ${shellQuote(partial)} -boot_image any replay -map /work/swap/config.yaml ${ISO_CLOUD_CONFIG} -end`,
+              ownedBy(shellQuote(partial)),
+            ].join('\n'),
+            { what: 'xorriso', onLine: (l) => ctx.detail('artifacts', l) },
+          );
+          return files.publish('iso', basename(output));
+        }),
+      ),
+    );
   } finally {
     await session.close();
   }
-  const artifact = await writeChecksum('iso', output, ctx.signal);
   return { artifacts: [artifact], message: `${output} carries the new cloud-config`, seconds: (performance.now() - started) / 1000 };
 }

@@ -1,12 +1,10 @@
 // Builds the Trusted Boot artifacts in the builder container: a signed UKI (<name>.uki.efi) and an
 // ISO whose ESP starts it through a signed systemd-boot (<name>.uki.iso). Trusted Boot images have
 // no /boot/initrd: the initrd is the whole root filesystem (AuroraBoot's way), cached per image.
-import { rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { ArtifactInfo } from '../../../src-shared/jobs/job-events.js';
 import type { BuilderSession } from '../../builder/builder-session.js';
 import type { JobContext } from '../../jobs/job-context.js';
-import { writeChecksum } from '../checksum.js';
+import { withOutputFiles, type OutputFiles } from '../output-files.js';
 import type { CachedRootfs } from '../rootfs-cache.js';
 import { RESOLVE_IN_ROOTFS, ownedBy, shellQuote } from '../shell-snippets.js';
 import { textTar } from '../text-tar.js';
@@ -132,119 +130,131 @@ function dbCertScript(keysDir: string, work: string): string {
   ].join('\n');
 }
 
-async function finish(hostPartial: string, hostFinal: string, kind: string, ctx: JobContext): Promise<ArtifactInfo> {
-  await rename(hostPartial, hostFinal);
-  return writeChecksum(kind, hostFinal, ctx.signal);
-}
-
 export async function buildUki(session: BuilderSession, request: UkiRequest, ctx: JobContext): Promise<ArtifactInfo[]> {
-  const q = shellQuote;
   const initrd = await ensureInitrd(session, request.rootfs, ctx);
   const work = `/work/uki-${Date.now().toString(36)}`;
-  const ukiFile = `${request.name}.uki.efi`;
-  const isoFile = `${request.name}.uki.iso`;
-  const ukiOut = `/out/${ukiFile}`;
-  const isoOut = `/out/${isoFile}`;
-  const detail = (line: string): void => ctx.detail('artifacts', line);
   try {
-    const uki = await ctx.runPhase('artifacts', 'uki', async () => {
-      await session.run(['mkdir', '-p', work], { what: 'prepare UKI folder' });
-      await session.putArchive(
-        textTar([
-          ['cmdline', ukiCmdline(request.extraCmdline)],
-          ['loader.conf', loaderConf(request.secureBootEnroll ? { secureBootEnroll: request.secureBootEnroll } : {})],
-          ['entry.conf', loaderEntry()],
-        ]),
-        work,
-      );
-      // The section files, as links in the work folder: the kernel behind /boot/vmlinuz, the
-      // image's os-release (the boot menu shows its PRETTY_NAME), the kernel version.
-      await session.script(
-        [
-          `root=${q(request.rootfs.rootfsDir)}`,
-          RESOLVE_IN_ROOTFS,
-          `cd ${q(work)}`,
-          'kernel=$(resolve /boot/vmlinuz)',
-          'osrel=$(find_in_root /etc/os-release /usr/lib/os-release)',
-          '[ -n "$osrel" ] || { echo "the image has no /etc/os-release" >&2; exit 3; }',
-          `kver=$(file -bL "$kernel" | sed -n 's/.*, version \\([^ ]*\\).*/\\1/p')`,
-          '[ -n "$kver" ] || kver=$(basename "$kernel" | sed "s/^vmlinuz-//")',
-          'printf "%s" "$kver" > uname',
-          'ln -s "$kernel" linux',
-          'ln -s "$osrel" osrel',
-          `ln -s ${q(initrd)} initrd`,
-          'echo "kernel $kver"',
-        ].join('\n'),
-        { what: 'find the kernel', onLine: detail },
-      );
-      const stub = parseObjdumpSections((await output(session, ['objdump', '-h', SYSTEMD_STUB], 'read the systemd stub')).join('\n'));
-      const files: Record<UkiSectionName, string> = {
-        '.osrel': `${work}/osrel`,
-        '.cmdline': `${work}/cmdline`,
-        '.uname': `${work}/uname`,
-        '.initrd': `${work}/initrd`,
-        '.linux': `${work}/linux`,
-      };
-      const sizes = await fileSizes(session, UKI_SECTIONS.map((s) => files[s]));
-      const sections = placeUkiSections(stub, UKI_SECTIONS.map((name, i) => ({ name, path: files[name], size: sizes[i]! })));
-      await session.run(objcopyArgs(SYSTEMD_STUB, sections, `${work}/unsigned.efi`), { what: 'objcopy (assemble the UKI)', onLine: detail });
-      await session.script(
-        [
-          dbCertScript(request.keysDir, work),
-          `rm -f ${q(`${ukiOut}.partial`)}`,
-          `sbsign --key "$key" --cert "$cert" --output ${q(`${ukiOut}.partial`)} ${q(`${work}/unsigned.efi`)}`,
-          `sbverify --cert "$cert" ${q(`${ukiOut}.partial`)}`,
-          `rm -f ${q(`${work}/unsigned.efi`)}`,
-          `sbsign --key "$key" --cert "$cert" --output ${q(`${work}/BOOTX64.EFI`)} ${SYSTEMD_BOOT}`,
-          `sbverify --cert "$cert" ${q(`${work}/BOOTX64.EFI`)}`,
-          ownedBy(q(`${ukiOut}.partial`)),
-        ].join('\n'),
-        { what: 'sign the UKI and systemd-boot', onLine: detail },
-      );
-      return finish(join(request.outputDir, `${ukiFile}.partial`), join(request.outputDir, ukiFile), 'uki', ctx);
+    return await withOutputFiles(session, request.outputDir, ctx.signal, async (files) => {
+      const uki = await ctx.runPhase('artifacts', 'uki', () => signedUki(session, request, { initrd, work, files }, ctx));
+      const iso = await ctx.runPhase('artifacts', 'uki iso', () => ukiIso(session, request, { work, files }, ctx));
+      return [uki, iso];
     });
-
-    const iso = await ctx.runPhase('artifacts', 'uki iso', async () => {
-      const sources: Record<ReturnType<typeof espFiles>[number]['from'], string> = {
-        'systemd-boot': `${work}/BOOTX64.EFI`,
-        uki: ukiOut,
-        'loader.conf': `${work}/loader.conf`,
-        entry: `${work}/entry.conf`,
-        'PK.auth': `${request.keysDir}/PK.auth`,
-        'KEK.auth': `${request.keysDir}/KEK.auth`,
-        'db.auth': `${request.keysDir}/db.auth`,
-      };
-      const files = espFiles(UKI_ENTRY_NAME);
-      const mib = espImageMiB(await fileSizes(session, files.map((f) => sources[f.from])));
-      const img = `${work}/iso-stage/${UKI_ESP_IMAGE}`;
-      const meter = ctx.meter('artifacts', 'uki iso', 'percent', 100);
-      await session.script(
-        [
-          `mkdir -p ${q(`${work}/iso-stage`)}`,
-          `rm -f ${q(img)}`,
-          `mkfs.fat -C -n ${UKI_ESP_LABEL} ${q(img)} ${mib * 1024} >/dev/null`,
-          `mmd -i ${q(img)} ${espFolders(UKI_ENTRY_NAME).map((d) => q(`::/${d}`)).join(' ')}`,
-          ...files.map((f) => `mcopy -i ${q(img)} ${q(sources[f.from])} ${q(`::/${f.path}`)}`),
-          `rm -f ${q(`${isoOut}.partial`)}`,
-          ukiIsoArgs({ output: `${isoOut}.partial`, stageDir: `${work}/iso-stage` }).map(q).join(' '),
-          ownedBy(q(`${isoOut}.partial`)),
-        ].join('\n'),
-        {
-          what: 'UKI ISO build',
-          onLine: (line) => {
-            const percent = xorrisoPercent(line);
-            if (percent !== undefined) meter.update(percent);
-            else detail(line);
-          },
-        },
-      );
-      meter.finish();
-      return finish(join(request.outputDir, `${isoFile}.partial`), join(request.outputDir, isoFile), 'uki-iso', ctx);
-    });
-    return [uki, iso];
   } finally {
-    await rm(join(request.outputDir, `${ukiFile}.partial`), { force: true });
-    await rm(join(request.outputDir, `${isoFile}.partial`), { force: true });
     if (!ctx.signal.aborted) await session.run(['rm', '-rf', work], { what: 'clean up' }).catch(() => undefined);
   }
+}
+
+function ukiNames(name: string): { readonly ukiFile: string; readonly isoFile: string } {
+  return { ukiFile: `${name}.uki.efi`, isoFile: `${name}.uki.iso` };
+}
+
+/** The signed UKI (<name>.uki.efi), and systemd-boot signed with the same key in the work folder. */
+async function signedUki(
+  session: BuilderSession,
+  request: UkiRequest,
+  step: { readonly initrd: string; readonly work: string; readonly files: OutputFiles },
+  ctx: JobContext,
+): Promise<ArtifactInfo> {
+  const q = shellQuote;
+  const { work, initrd } = step;
+  const { ukiFile } = ukiNames(request.name);
+  const ukiOut = step.files.partial(ukiFile).builder;
+  const detail = (line: string): void => ctx.detail('artifacts', line);
+  await session.run(['mkdir', '-p', work], { what: 'prepare UKI folder' });
+  await session.putArchive(
+    textTar([
+      ['cmdline', ukiCmdline(request.extraCmdline)],
+      ['loader.conf', loaderConf(request.secureBootEnroll ? { secureBootEnroll: request.secureBootEnroll } : {})],
+      ['entry.conf', loaderEntry()],
+    ]),
+    work,
+  );
+  // The section files, as links in the work folder: the kernel behind /boot/vmlinuz, the
+  // image's os-release (the boot menu shows its PRETTY_NAME), the kernel version.
+  await session.script(
+    [
+      `root=${q(request.rootfs.rootfsDir)}`,
+      RESOLVE_IN_ROOTFS,
+      `cd ${q(work)}`,
+      'kernel=$(resolve /boot/vmlinuz)',
+      'osrel=$(find_in_root /etc/os-release /usr/lib/os-release)',
+      '[ -n "$osrel" ] || { echo "the image has no /etc/os-release" >&2; exit 3; }',
+      `kver=$(file -bL "$kernel" | sed -n 's/.*, version \\([^ ]*\\).*/\\1/p')`,
+      '[ -n "$kver" ] || kver=$(basename "$kernel" | sed "s/^vmlinuz-//")',
+      'printf "%s" "$kver" > uname',
+      'ln -s "$kernel" linux',
+      'ln -s "$osrel" osrel',
+      `ln -s ${q(initrd)} initrd`,
+      'echo "kernel $kver"',
+    ].join('\n'),
+    { what: 'find the kernel', onLine: detail },
+  );
+  const stub = parseObjdumpSections((await output(session, ['objdump', '-h', SYSTEMD_STUB], 'read the systemd stub')).join('\n'));
+  const sectionFiles: Record<UkiSectionName, string> = {
+    '.osrel': `${work}/osrel`,
+    '.cmdline': `${work}/cmdline`,
+    '.uname': `${work}/uname`,
+    '.initrd': `${work}/initrd`,
+    '.linux': `${work}/linux`,
+  };
+  const sizes = await fileSizes(session, UKI_SECTIONS.map((s) => sectionFiles[s]));
+  const sections = placeUkiSections(stub, UKI_SECTIONS.map((name, i) => ({ name, path: sectionFiles[name], size: sizes[i]! })));
+  await session.run(objcopyArgs(SYSTEMD_STUB, sections, `${work}/unsigned.efi`), { what: 'objcopy (assemble the UKI)', onLine: detail });
+  await session.script(
+    [
+      dbCertScript(request.keysDir, work),
+      `rm -f ${q(ukiOut)}`,
+      `sbsign --key "$key" --cert "$cert" --output ${q(ukiOut)} ${q(`${work}/unsigned.efi`)}`,
+      `sbverify --cert "$cert" ${q(ukiOut)}`,
+      `rm -f ${q(`${work}/unsigned.efi`)}`,
+      `sbsign --key "$key" --cert "$cert" --output ${q(`${work}/BOOTX64.EFI`)} ${SYSTEMD_BOOT}`,
+      `sbverify --cert "$cert" ${q(`${work}/BOOTX64.EFI`)}`,
+      ownedBy(q(ukiOut)),
+    ].join('\n'),
+    { what: 'sign the UKI and systemd-boot', onLine: detail },
+  );
+  return step.files.publish('uki', ukiFile);
+}
+
+/** The UKI ISO (<name>.uki.iso): an ESP image with systemd-boot, the UKI and the keys to enrol. */
+async function ukiIso(session: BuilderSession, request: UkiRequest, step: { readonly work: string; readonly files: OutputFiles }, ctx: JobContext): Promise<ArtifactInfo> {
+  const q = shellQuote;
+  const { work } = step;
+  const { ukiFile, isoFile } = ukiNames(request.name);
+  const isoOut = step.files.partial(isoFile).builder;
+  const sources: Record<ReturnType<typeof espFiles>[number]['from'], string> = {
+    'systemd-boot': `${work}/BOOTX64.EFI`,
+    uki: `/out/${ukiFile}`,
+    'loader.conf': `${work}/loader.conf`,
+    entry: `${work}/entry.conf`,
+    'PK.auth': `${request.keysDir}/PK.auth`,
+    'KEK.auth': `${request.keysDir}/KEK.auth`,
+    'db.auth': `${request.keysDir}/db.auth`,
+  };
+  const esp = espFiles(UKI_ENTRY_NAME);
+  const mib = espImageMiB(await fileSizes(session, esp.map((f) => sources[f.from])));
+  const img = `${work}/iso-stage/${UKI_ESP_IMAGE}`;
+  const meter = ctx.meter('artifacts', 'uki iso', 'percent', 100);
+  await session.script(
+    [
+      `mkdir -p ${q(`${work}/iso-stage`)}`,
+      `rm -f ${q(img)}`,
+      `mkfs.fat -C -n ${UKI_ESP_LABEL} ${q(img)} ${mib * 1024} >/dev/null`,
+      `mmd -i ${q(img)} ${espFolders(UKI_ENTRY_NAME).map((d) => q(`::/${d}`)).join(' ')}`,
+      ...esp.map((f) => `mcopy -i ${q(img)} ${q(sources[f.from])} ${q(`::/${f.path}`)}`),
+      `rm -f ${q(isoOut)}`,
+      ukiIsoArgs({ output: isoOut, stageDir: `${work}/iso-stage` }).map(q).join(' '),
+      ownedBy(q(isoOut)),
+    ].join('\n'),
+    {
+      what: 'UKI ISO build',
+      onLine: (line) => {
+        const percent = xorrisoPercent(line);
+        if (percent !== undefined) meter.update(percent);
+        else ctx.detail('artifacts', line);
+      },
+    },
+  );
+  meter.finish();
+  return step.files.publish('uki-iso', isoFile);
 }

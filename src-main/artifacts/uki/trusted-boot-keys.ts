@@ -9,6 +9,7 @@ import { pack } from 'tar-fs';
 import { AppError } from '../../../src-shared/errors/app-error.js';
 import type { BuilderSession } from '../../builder/builder-session.js';
 import type { JobContext } from '../../jobs/job-context.js';
+import { withOutputFiles } from '../output-files.js';
 import { ownedBy, shellQuote } from '../shell-snippets.js';
 import { KEY_FOLDER_FILES, KEY_NAMES, missingKeyFiles } from './uki-layout.js';
 
@@ -74,7 +75,12 @@ async function ensureGeneratedKeys(session: BuilderSession, options: KeysOptions
     return { dir };
   }
   await ctx.runPhase('artifacts', 'trusted boot keys', () =>
-    session.script(genkeyScript(dir, options.name, randomUUID()), { what: 'generate the Trusted Boot keys', onLine: (line) => ctx.detail('artifacts', line) }),
+    // Made under <name>-keys.partial, which a failed or cancelled run leaves nowhere.
+    withOutputFiles(session, options.outputDir, ctx.signal, async (files) => {
+      files.partial(`${options.name}-keys`);
+      await session.script(genkeyScript(dir, options.name, randomUUID()), { what: 'generate the Trusted Boot keys', onLine: (line) => ctx.detail('artifacts', line) });
+      files.forget(`${options.name}-keys`);
+    }),
   );
   ctx.log('artifacts', `Generated Trusted Boot keys in ${hostDir}: keep them, machines that enrol them will trust only what they sign`);
   return { dir };
