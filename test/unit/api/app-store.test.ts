@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, utimes, writeFile, mkdir } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, readdir, rm, stat, utimes, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -184,6 +184,26 @@ describe('recipes', () => {
     const error = await rejection(store.loadRecipe('garbage'));
     expect(error).toMatchObject({ code: 'recipe-invalid' });
     expect((error as AppError).message).toMatch(/garbage.*YAML/);
+  });
+
+  it.runIf(process.platform !== 'win32')('keeps saved recipes private: the file 0600, the folder 0700', async () => {
+    await store.saveRecipe(recipe('secret', { cloudConfig: '#cloud-config\nusers:\n  - name: kairos\n    passwd: kairos\n' }));
+    expect((await stat(join(dir, 'recipes', 'secret.yaml'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir, 'recipes'))).mode & 0o777).toBe(0o700);
+  });
+
+  it.runIf(process.platform !== 'win32')('makes a recipe saved by an older version (0644, folder 0755) private when it is saved again', async () => {
+    await mkdir(join(dir, 'recipes'), { mode: 0o755 });
+    await chmod(join(dir, 'recipes'), 0o755);
+    await writeFile(join(dir, 'recipes', 'old.yaml'), 'name: old\n', { mode: 0o644 });
+    await chmod(join(dir, 'recipes', 'old.yaml'), 0o644);
+    await store.saveRecipe(recipe('old', { version: 'v2.0.0' }));
+    expect((await stat(join(dir, 'recipes', 'old.yaml'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir, 'recipes'))).mode & 0o777).toBe(0o700);
+    expect((await store.loadRecipe('old')).version).toBe('v2.0.0');
+    // Overwritten again: still private.
+    await store.saveRecipe(recipe('old', { version: 'v3.0.0' }));
+    expect((await stat(join(dir, 'recipes', 'old.yaml'))).mode & 0o777).toBe(0o600);
   });
 
   it('deletes a recipe that does not exist without complaint', async () => {
