@@ -143,12 +143,17 @@ export class TargetIo {
   /** Writes any buffer, through the aligned scratch buffer when direct. */
   async write(data: Buffer, offset: number): Promise<void> {
     if (!this.direct) return this.writeFrom(data, data.length, offset);
-    data.copy(this.scratch, 0, 0, data.length);
-    return this.writeFrom(this.scratch, data.length, offset);
+    // Through the scratch buffer, in pieces it holds (a small chunk size makes it smaller than the head's MiB).
+    for (let at = 0; at < data.length; at += this.scratch.length) {
+      const length = Math.min(this.scratch.length, data.length - at);
+      data.copy(this.scratch, 0, at, at + length);
+      await this.writeFrom(this.scratch, length, offset + at);
+    }
   }
 
   async zero(offset: number, length: number): Promise<void> {
-    const zeros = Buffer.alloc(Math.min(length, 1 << 20));
+    // In pieces the aligned scratch buffer holds: with a small chunk size it is less than a MiB.
+    const zeros = Buffer.alloc(Math.min(length, 1 << 20, this.scratch.length));
     for (let at = offset; at < offset + length; at += zeros.length) {
       await this.write(zeros.subarray(0, Math.min(zeros.length, offset + length - at)), at);
     }

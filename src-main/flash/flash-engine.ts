@@ -173,7 +173,11 @@ async function flashWithSource(job: FlashJob, emit: Emit, signal: AbortSignal, h
     if (signal.aborted) throw cancelled();
     for (const piece of head) {
       await eachTarget((t) => t.io.write(piece.data, piece.offset));
-      written.push({ offset: piece.offset, length: piece.data.length, hash: hash(piece.data) });
+      // Recorded in pieces of at most one chunk: verification reads them back into chunk-sized buffers.
+      for (let at = 0; at < piece.data.length; at += chunk) {
+        const part = piece.data.subarray(at, at + chunk);
+        written.push({ offset: piece.offset + at, length: part.length, hash: hash(part) });
+      }
     }
     if (job.truncateFiles !== false) {
       const finalSize = imageSize ?? written.reduce((m, w) => Math.max(m, end(w)), 0);

@@ -3,7 +3,7 @@
 import { access, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { AppError, type AppErrorData } from '../../src-shared/errors/app-error.js';
 import type { JobResult } from '../../src-shared/jobs/job-events.js';
 import { formatBytes, formatDuration } from '../../src-shared/util/format.js';
@@ -39,7 +39,7 @@ function isElevated(): boolean {
 /** Only drives need administrator rights: a job writing image files runs as the user. */
 async function needsElevation(job: FlashJob): Promise<boolean> {
   if (isElevated()) return false;
-  for (const target of job.targets) {
+  for (const { path: target } of job.targets) {
     const info = await stat(target).catch(() => undefined);
     if (!info || !info.isFile()) {
       if (info || target.startsWith('/dev/') || target.startsWith('\\\\.\\')) return true;
@@ -49,7 +49,33 @@ async function needsElevation(job: FlashJob): Promise<boolean> {
 }
 
 /** The helper (or the prompt before it) ended without a result: refused, or it failed to start. */
-function endedWithoutResult(result: { readonly exitCode?: number | undefined; readonly signal?: string | undefined; readonly stderr?: unknown }): AppError {
+interface Ended {
+  readonly exitCode?: number | undefined;
+  readonly signal?: string | undefined;
+  readonly stderr: string;
+}
+
+/**
+ * Starts the helper with Node's own spawn (execa's load, 0.1 s, would be paid by every flash) and
+ * keeps the end of its stderr for the error message.
+ */
+function startHelper(command: string, args: ReadonlyArray<string>, env: NodeJS.ProcessEnv, piped: boolean): { child: ChildProcess; ended: Promise<Ended> } {
+  const child = spawn(command, [...args], { env, stdio: piped ? ['pipe', 'pipe', 'pipe'] : ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (chunk: string) => {
+    stderr = (stderr + chunk).slice(-16 * 1024);
+  });
+  // A helper that is gone must not make writes to its stdin throw.
+  child.stdin?.on('error', () => undefined);
+  const ended = new Promise<Ended>((resolve) => {
+    child.once('error', (error) => resolve({ exitCode: undefined, stderr: error.message }));
+    child.once('close', (code, signal) => resolve({ exitCode: code ?? undefined, signal: signal ?? undefined, stderr }));
+  });
+  return { child, ended };
+}
+
+function endedWithoutResult(result: Ended): AppError {
   if (elevationRefused(process.platform, result.exitCode)) {
     return new AppError('flash-failed', 'Permission to write the drive was not given', { hint: 'Writing a drive needs administrator rights: accept the password prompt, or run as root' });
   }
@@ -107,10 +133,9 @@ export async function runFlashHelper(job: FlashJob, ctx: JobContext): Promise<Jo
   };
 
   const env = { ...process.env, ...command.env };
-  let child: ResultPromise;
   if (command.transport === 'io-dir' && ioDir) {
     await writeFile(join(ioDir, 'job.json'), JSON.stringify(job));
-    child = execa(command.command, [...command.args], { env, reject: false });
+    const { ended } = startHelper(command.command, command.args, env, false);
     const onAbort = (): void => void writeFile(join(ioDir, 'cancel'), '');
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     let seen = 0;
@@ -128,7 +153,7 @@ export async function runFlashHelper(job: FlashJob, ctx: JobContext): Promise<Jo
         () => undefined,
       );
     }, 250);
-    const result = await child;
+    const result = await ended;
     clearInterval(poll);
     ctx.signal.removeEventListener('abort', onAbort);
     for (const line of (await readFile(join(ioDir, 'events.jsonl'), 'utf8').catch(() => '')).slice(seen).split('\n')) {
@@ -138,7 +163,7 @@ export async function runFlashHelper(job: FlashJob, ctx: JobContext): Promise<Jo
     await rm(ioDir, { recursive: true, force: true });
     if (!summary && !failure) throw endedWithoutResult(result);
   } else {
-    child = execa(command.command, [...command.args], { env, reject: false, stdin: 'pipe', stdout: 'pipe', stderr: 'pipe', buffer: { stdout: false, stderr: true } });
+    const { child, ended } = startHelper(command.command, command.args, env, true);
     const splitter = new LineSplitter();
     child.stdout?.setEncoding('utf8');
     child.stdout?.on('data', (chunk: string) => {
@@ -155,7 +180,7 @@ export async function runFlashHelper(job: FlashJob, ctx: JobContext): Promise<Jo
       setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
     };
     ctx.signal.addEventListener('abort', onAbort, { once: true });
-    const result = await child;
+    const result = await ended;
     ctx.signal.removeEventListener('abort', onAbort);
     for (const line of splitter.rest()) {
       const event = parseEvent(line);

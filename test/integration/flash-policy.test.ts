@@ -262,6 +262,14 @@ describe.skipIf(skipReason(env, 'loop') !== undefined)('the elevated helper re-c
     expect(await untouched(device)).toBe(true);
   });
 
+  it('writes and verifies a drive with the smallest chunk size the job allows (64 KiB)', async () => {
+    const device = await loop(32);
+    await mark(device);
+    const events = await runHelper({ type: 'flash', source: image, targets: [device], allowVirtual: true, verify: true, chunkSize: 65536 });
+    expect(events.at(-1)).toMatchObject({ type: 'done' });
+    expect((await firstMib(device)).equals(data.subarray(0, MIB))).toBe(true);
+  });
+
   it('writes the drive when its identity matches, and refuses loop devices the job did not allow', async () => {
     const device = await loop(32);
     await mark(device);
