@@ -183,6 +183,28 @@ describe('malformed requests', () => {
   });
 });
 
+describe('process safety', () => {
+  it('logs stray exceptions and rejections while it serves instead of ending the process, and stops on close', async () => {
+    await server.close();
+    const before = process.listeners('uncaughtException');
+    server = await startWebServer({ api, port: 0, staticDir: join(dir, 'static'), token: TOKEN, log: (line) => logged.push(line) });
+    const added = process.listeners('uncaughtException').filter((l) => !before.includes(l));
+    const addedRejection = process.listeners('unhandledRejection').at(-1);
+    expect(added).toHaveLength(1);
+    // Called as Node would call them (emitting for real would reach the test runner's own listeners).
+    added[0]!(new Error(`stray throw holding ${TOKEN}`), 'uncaughtException');
+    addedRejection!(new Error('stray rejection'), Promise.resolve());
+    expect(logged).toEqual([
+      'kairos-factory web: uncaught exception (still serving): Error: stray throw holding [redacted]',
+      'kairos-factory web: unhandled rejection (still serving): Error: stray rejection',
+    ]);
+    await settingsWork();
+    await server.close();
+    expect(process.listeners('uncaughtException')).toEqual(before);
+    await start();
+  });
+});
+
 describe('access', () => {
   it('prints a login address with the token in the fragment only', () => {
     expect(server.loginUrl).toBe(`${server.url}/#token=${TOKEN}`);
