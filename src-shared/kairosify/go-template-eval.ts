@@ -1,17 +1,12 @@
-// Values, errors and evaluation for Go templates: the value model, the positioned AppError that
-// parsing and evaluation both throw, the builtin functions, and a walker that keeps a dot value and
-// a variable stack as Go's exec.go does. Missing values print as "" (like the Kairos operator), not
-// Go's "<no value>"; len and index treat a missing value as empty instead of failing.
-import { AppError } from '../errors/app-error.js';
-import type { Command, ControlNode, Operand, Pipe, TemplateNode } from './go-template-parse.js';
+// Evaluation of a parsed Go template: a walker that keeps a dot value and a variable stack as Go's
+// exec.go does. Missing values print as "" (like the Kairos operator), not Go's "<no value>".
+import { callBuiltin, type Thunk } from './go-template-builtins.js';
+import { fail, type ErrorSite } from './go-template-error.js';
+import { formatValue } from './go-template-format.js';
+import type { Command, ControlNode, Operand, Pipe, TemplateNode } from './go-template-nodes.js';
+import { goType, isList, isMap, truth, type TemplateMap, type TemplateValue } from './go-template-value.js';
 
-export type TemplateValue = string | number | boolean | null | undefined | ReadonlyArray<TemplateValue> | { readonly [key: string]: TemplateValue };
-export interface TemplatePosition { readonly line: number; readonly column: number }
-type TemplateMap = { readonly [key: string]: TemplateValue };
-type Thunk = () => TemplateValue;
-
-interface State {
-  readonly source: string;
+interface State extends ErrorSite {
   readonly vars: { readonly name: string; value: TemplateValue }[];
   readonly out: string[];
   /** Offset of the action being evaluated, for error positions. */
@@ -26,25 +21,6 @@ export function evaluateTemplate(source: string, nodes: readonly TemplateNode[],
   const state: State = { source, vars: [{ name: '$', value: data }], out: [], at: 0 };
   walk(state, data, nodes);
   return state.out.join('');
-}
-
-const GENERAL_HINT = 'The Dockerfile template uses Go text/template syntax; fix the action at that position.';
-
-/** 1-based line and column of an offset in the template text. */
-export function positionAt(source: string, offset: number): TemplatePosition {
-  const before = source.slice(0, offset);
-  const lineStart = before.lastIndexOf('\n') + 1;
-  return { line: before.split('\n').length, column: offset - lineStart + 1 };
-}
-
-/** The error for a bad action: its position first, then what is wrong. */
-export function templateError(source: string, at: number, message: string, hint = GENERAL_HINT): AppError {
-  const { line, column } = positionAt(source, at);
-  return new AppError('recipe-invalid', `Dockerfile template, line ${line}, column ${column}: ${message}`, { hint });
-}
-
-function fail(s: State, message: string): never {
-  throw templateError(s.source, s.at, message);
 }
 
 function walk(s: State, dot: TemplateValue, nodes: readonly TemplateNode[]): void {
@@ -140,7 +116,7 @@ function evalCommand(s: State, dot: TemplateValue, command: Command, final: { va
     if (!takesNil && args.some((arg) => arg.kind === 'constant' && arg.value === null)) fail(s, `cannot pass nil to ${head.name}`);
     const thunks: Thunk[] = args.map((arg) => () => evalOperand(s, dot, arg));
     if (final) thunks.push(() => final.value);
-    return BUILTINS[head.name](s, thunks);
+    return callBuiltin(head.name, s, thunks);
   }
   if (args.length > 0 || final) fail(s, `can't give argument to non-function ${head.text}`);
   if (head.kind === 'constant' && head.value === null) fail(s, 'nil is not a command');
@@ -152,7 +128,7 @@ function evalOperand(s: State, dot: TemplateValue, operand: Operand): TemplateVa
     case 'constant':
       return operand.value;
     case 'function':
-      return BUILTINS[operand.name](s, []);
+      return callBuiltin(operand.name, s, []);
     case 'field':
       return fieldPath(s, dot, operand.path);
     case 'variable':
@@ -183,245 +159,3 @@ function setVariable(s: State, name: string, value: TemplateValue): void {
   if (!found) fail(s, `undefined variable ${JSON.stringify(name)}`);
   found.value = value;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Values: Go's notion of truth, kinds and fmt-style printing.
-
-function isList(value: TemplateValue): value is ReadonlyArray<TemplateValue> {
-  return Array.isArray(value);
-}
-
-function isMap(value: TemplateValue): value is TemplateMap {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function truth(value: TemplateValue): boolean {
-  if (isList(value)) return value.length > 0;
-  if (isMap(value)) return Object.keys(value).length > 0;
-  return Boolean(value);
-}
-
-function goType(value: TemplateValue): string {
-  if (value === null || value === undefined) return '<nil>';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float64';
-  if (isList(value)) return '[]interface {}';
-  return isMap(value) ? 'map[string]interface {}' : typeof value === 'boolean' ? 'bool' : 'string';
-}
-
-/** fmt's %v: integers in full, other numbers like %g, [a b], map[k:v] with sorted keys, <nil>. */
-function formatValue(value: TemplateValue): string {
-  return formatEach(value, (v) => (v === null || v === undefined ? '<nil>' : typeof v === 'number' ? goNumber(v) : String(v)));
-}
-
-/** Applies a scalar formatter through lists and maps, the way fmt applies a verb to elements. */
-function formatEach(value: TemplateValue, scalar: (v: TemplateValue) => string): string {
-  if (isList(value)) return `[${value.map((v) => formatEach(v, scalar)).join(' ')}]`;
-  if (isMap(value)) {
-    const pairs = Object.keys(value).sort().map((key) => `${scalar(key)}:${formatEach(value[key], scalar)}`);
-    return `map[${pairs.join(' ')}]`;
-  }
-  return scalar(value);
-}
-
-function goNumber(n: number): string {
-  if (Number.isNaN(n)) return 'NaN';
-  if (!Number.isFinite(n)) return n > 0 ? '+Inf' : '-Inf';
-  if (Number.isInteger(n)) return String(n);
-  const [mantissa = '', exponent = '0'] = n.toExponential().split('e');
-  const exp = Number(exponent);
-  if (exp >= -4 && exp < 6) return String(n);
-  return `${mantissa}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-}
-
-function utf8Length(text: string): number {
-  let length = 0;
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    length += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
-  }
-  return length;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Builtins. Arguments arrive as thunks so `and` and `or` can stop early, as Go's do.
-
-type Builtin = (s: State, args: readonly Thunk[]) => TemplateValue;
-
-function argValues(s: State, name: string, args: readonly Thunk[], min: number, max = Infinity): TemplateValue[] {
-  if (args.length < min || args.length > max) {
-    const want = min === max ? `${min}` : `at least ${min}`;
-    fail(s, `wrong number of args for ${name}: want ${want} got ${args.length}`);
-  }
-  return args.map((arg) => arg());
-}
-
-function valueKind(value: TemplateValue): 'nil' | 'string' | 'number' | 'boolean' | 'list' | 'map' {
-  if (value === null || value === undefined) return 'nil';
-  if (isList(value)) return 'list';
-  if (isMap(value)) return 'map';
-  return typeof value === 'string' ? 'string' : typeof value === 'number' ? 'number' : 'boolean';
-}
-
-function equal(s: State, a: TemplateValue, b: TemplateValue): boolean {
-  const ka = valueKind(a);
-  const kb = valueKind(b);
-  if (ka === 'nil' || kb === 'nil') return ka === kb;
-  if (ka !== kb) fail(s, 'error calling eq: incompatible types for comparison');
-  if (ka === 'list' || ka === 'map') fail(s, `error calling eq: non-comparable type ${goType(a)}`);
-  return a === b;
-}
-
-function compare(s: State, name: string, args: readonly Thunk[]): number {
-  const [a, b] = argValues(s, name, args, 2, 2);
-  const ka = valueKind(a);
-  const kb = valueKind(b);
-  const scalar = (k: string): boolean => k === 'string' || k === 'number' || k === 'boolean';
-  if (!scalar(ka) || !scalar(kb)) fail(s, `error calling ${name}: invalid type for comparison`);
-  if (ka !== kb) fail(s, `error calling ${name}: incompatible types for comparison`);
-  if (ka === 'boolean') fail(s, `error calling ${name}: invalid type for comparison`);
-  return (a as string | number) < (b as string | number) ? -1 : a === b ? 0 : 1;
-}
-
-function indexOne(s: State, item: TemplateValue, key: TemplateValue): TemplateValue {
-  if (item === null || item === undefined) return undefined;
-  if (isList(item)) {
-    if (typeof key !== 'number' || !Number.isInteger(key)) fail(s, `error calling index: cannot index slice/array with type ${goType(key)}`);
-    if (key < 0 || key >= item.length) fail(s, `error calling index: index out of range: ${key}`);
-    return item[key];
-  }
-  if (isMap(item)) {
-    if (typeof key !== 'string') fail(s, `error calling index: value has type ${goType(key)}; should be string`);
-    return Object.hasOwn(item, key) ? item[key] : undefined;
-  }
-  return fail(s, `error calling index: can't index item of type ${goType(item)}`);
-}
-
-/** fmt.Sprint: a space between operands when neither is a string. */
-function sprint(values: readonly TemplateValue[]): string {
-  return values
-    .map((v, i) => (i > 0 && typeof v !== 'string' && typeof values[i - 1] !== 'string' ? ' ' : '') + formatValue(v))
-    .join('');
-}
-
-/** Go's evalArgs for html, js and urlquery: one string as is, anything else through Sprint. */
-function textOf(values: readonly TemplateValue[]): string {
-  const [only] = values;
-  return values.length === 1 && typeof only === 'string' ? only : sprint(values);
-}
-
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  '"': '&#34;', "'": '&#39;', '&': '&amp;', '<': '&lt;', '>': '&gt;', '\0': '\uFFFD',
-};
-const JS_ESCAPES: Readonly<Record<string, string>> = {
-  '\\': '\\\\', "'": "\\'", '"': '\\"', '<': '\\u003C', '>': '\\u003E', '&': '\\u0026', '=': '\\u003D',
-};
-const QUOTE_ESCAPES: Readonly<Record<string, string>> = {
-  '"': '\\"', '\\': '\\\\', '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v',
-};
-
-function escapeChars(text: string, table: Readonly<Record<string, string>>, control: (code: number) => string): string {
-  let out = '';
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    out += Object.hasOwn(table, ch) ? table[ch] : code < 0x20 || code === 0x7f ? control(code) : ch;
-  }
-  return out;
-}
-
-const hex = (code: number, width: number): string => code.toString(16).toUpperCase().padStart(width, '0');
-const goQuote = (text: string): string => `"${escapeChars(text, QUOTE_ESCAPES, (c) => `\\x${hex(c, 2).toLowerCase()}`)}"`;
-
-function queryEscape(text: string): string {
-  return encodeURIComponent(text)
-    .replace(/[!'()*]/g, (c) => `%${hex(c.charCodeAt(0), 2)}`)
-    .replaceAll('%20', '+');
-}
-
-const bad = (verb: string, v: TemplateValue): string =>
-  v === null || v === undefined ? `%!${verb}(<nil>)` : `%!${verb}(${goType(v)}=${formatValue(v)})`;
-
-const VERBS: Readonly<Record<string, (v: TemplateValue, precision: number | undefined) => string>> = {
-  v: (v) => formatValue(v),
-  s: (v, p) => formatEach(v, (x) => (typeof x === 'string' ? x.slice(0, p ?? x.length) : bad('s', x))),
-  q: (v) => formatEach(v, (x) => (typeof x === 'string' ? goQuote(x) : bad('q', x))),
-  d: (v) => formatEach(v, (x) => (typeof x === 'number' && Number.isInteger(x) ? String(x) : bad('d', x))),
-  t: (v) => formatEach(v, (x) => (typeof x === 'boolean' ? String(x) : bad('t', x))),
-  f: (v, p) => formatEach(v, (x) => (typeof x === 'number' ? x.toFixed(p ?? 6) : bad('f', x))),
-};
-
-/** fmt.Sprintf for %v %s %q %d %t %f and %%, with flags "-" and "0", width and precision. */
-function sprintf(format: string, args: readonly TemplateValue[]): string {
-  let next = 0;
-  const directive = /%([-+# 0]*)(\d*)(?:\.(\d*))?([a-zA-Z%]?)/g;
-  const out = format.replace(directive, (_match, flags: string, width: string, precision: string | undefined, verb: string) => {
-    if (verb === '%') return '%';
-    if (verb === '') return '%!(NOVERB)';
-    if (next >= args.length) return `%!${verb}(MISSING)`;
-    const value = args[next++];
-    const formatter = VERBS[verb];
-    const text = formatter ? formatter(value, precision === undefined ? undefined : Number(precision)) : bad(verb, value);
-    const size = Number(width);
-    if (flags.includes('-')) return text.padEnd(size);
-    if (flags.includes('0') && typeof value === 'number' && text.startsWith('-')) return `-${text.slice(1).padStart(size - 1, '0')}`;
-    return text.padStart(size, flags.includes('0') && typeof value === 'number' ? '0' : ' ');
-  });
-  const extra = args.slice(next).map((v) => (v === null || v === undefined ? '<nil>' : `${goType(v)}=${formatValue(v)}`));
-  return extra.length > 0 ? `${out}%!(EXTRA ${extra.join(', ')})` : out;
-}
-
-export type BuiltinName = keyof typeof BUILTINS;
-
-export function isBuiltin(name: string): name is BuiltinName {
-  return Object.hasOwn(BUILTINS, name);
-}
-
-const BUILTINS = {
-  and: (s, args) => {
-    if (args.length === 0) fail(s, 'wrong number of args for and: want at least 1 got 0');
-    let value: TemplateValue;
-    for (const arg of args) if (!truth((value = arg()))) return value;
-    return value;
-  },
-  or: (s, args) => {
-    if (args.length === 0) fail(s, 'wrong number of args for or: want at least 1 got 0');
-    let value: TemplateValue;
-    for (const arg of args) if (truth((value = arg()))) return value;
-    return value;
-  },
-  not: (s, args) => !truth(argValues(s, 'not', args, 1, 1)[0]),
-  len: (s, args) => {
-    const [value] = argValues(s, 'len', args, 1, 1);
-    if (value === null || value === undefined) return 0;
-    if (typeof value === 'string') return utf8Length(value);
-    if (isList(value)) return value.length;
-    if (isMap(value)) return Object.keys(value).length;
-    return fail(s, `error calling len: len of type ${goType(value)}`);
-  },
-  index: (s, args) => {
-    const [item, ...keys] = argValues(s, 'index', args, 1);
-    return keys.reduce<TemplateValue>((value, key) => indexOne(s, value, key), item);
-  },
-  eq: (s, args) => {
-    const [first, ...others] = argValues(s, 'eq', args, 1);
-    if (others.length === 0) fail(s, 'error calling eq: missing argument for comparison');
-    return others.some((other) => equal(s, first, other));
-  },
-  ne: (s, args) => {
-    const [a, b] = argValues(s, 'ne', args, 2, 2);
-    return !equal(s, a, b);
-  },
-  lt: (s, args) => compare(s, 'lt', args) < 0,
-  le: (s, args) => compare(s, 'le', args) <= 0,
-  gt: (s, args) => compare(s, 'gt', args) > 0,
-  ge: (s, args) => compare(s, 'ge', args) >= 0,
-  print: (s, args) => sprint(argValues(s, 'print', args, 0)),
-  println: (s, args) => `${argValues(s, 'println', args, 0).map(formatValue).join(' ')}\n`,
-  printf: (s, args) => {
-    const [format, ...rest] = argValues(s, 'printf', args, 1);
-    if (typeof format !== 'string') fail(s, `error calling printf: format must be a string, not ${goType(format)}`);
-    return sprintf(format, rest);
-  },
-  html: (s, args) => escapeChars(textOf(argValues(s, 'html', args, 0)), HTML_ESCAPES, (c) => String.fromCharCode(c)),
-  js: (s, args) => escapeChars(textOf(argValues(s, 'js', args, 0)), JS_ESCAPES, (c) => (c === 0x7f ? '\x7f' : `\\u${hex(c, 4)}`)),
-  urlquery: (s, args) => queryEscape(textOf(argValues(s, 'urlquery', args, 0))),
-} as const satisfies Readonly<Record<string, Builtin>>;

@@ -1,11 +1,17 @@
 // Renders the subset of Go's text/template that the Kairos operator's OSArtifact Dockerfile
 // templates use: values, if/else, with, range, variables and the builtin functions. Named
-// templates (define, template, block) are rejected. Parsing lives in go-template-parse.ts and
-// evaluation in go-template-eval.ts; this module is the API.
-import { evaluateTemplate, type TemplateValue } from './go-template-eval.js';
-import { parseTemplate, type Operand, type Pipe, type TemplateNode } from './go-template-parse.js';
+// templates (define, template, block) are rejected. This module is the API; behind it are the lexer
+// (go-template-lex.ts), the parser (go-template-parse.ts) to the tree (go-template-nodes.ts), the
+// evaluator (go-template-eval.ts) with the builtin functions (go-template-builtins.ts), the value
+// model (go-template-value.ts), fmt-style printing (go-template-format.ts), escaping
+// (go-template-escape.ts) and the positioned error (go-template-error.ts).
+import { evaluateTemplate } from './go-template-eval.js';
+import type { Operand, Pipe, TemplateNode } from './go-template-nodes.js';
+import { parseTemplate } from './go-template-parse.js';
+import type { TemplateValue } from './go-template-value.js';
 
-export type { TemplatePosition, TemplateValue } from './go-template-eval.js';
+export type { TemplatePosition } from './go-template-error.js';
+export type { TemplateValue } from './go-template-value.js';
 
 type TemplateValues = { readonly [key: string]: TemplateValue };
 
