@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { execa } from 'execa';
 import { AppError } from '../../src-shared/errors/app-error.js';
+import { DOCKER_HUB, registryHost } from '../../src-shared/util/image-ref.js';
 import type { JobContext } from '../jobs/job-context.js';
 import { cancelledError } from '../jobs/job-context.js';
 import { engineLost, engineMessage } from './docker-engine.js';
@@ -25,16 +26,9 @@ interface DockerConfig {
   readonly credHelpers?: Record<string, string>;
 }
 
-/** The registry host of an image reference; Docker Hub when the first part is not a host. */
-export function registryHost(ref: string): string {
-  const first = ref.split('/')[0] ?? '';
-  const isHost = ref.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-  return isHost ? first : 'docker.io';
-}
-
 /** The keys Docker's config may file a registry's credentials under. */
 function configKeys(host: string): string[] {
-  return host === 'docker.io' ? ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io'] : [host, `https://${host}`, `http://${host}`];
+  return host === DOCKER_HUB ? ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io'] : [host, `https://${host}`, `http://${host}`];
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
 import { generateDockerfile } from '../../src-shared/kairosify/dockerfile.js';
 import { imageTagFor } from '../../src-shared/kairosify/dockerfile-common.js';
 import type { OsRelease } from '../../src-shared/kairosify/os-release.js';
+import { splitRepositoryTag } from '../../src-shared/util/image-ref.js';
 import { APP_VERSION } from '../../src-shared/version.js';
 import { buildImage, type BuiltImage } from '../docker/build-image.js';
 import { imageOsRelease } from '../docker/image-files.js';
@@ -52,8 +53,8 @@ async function buildKairosImage(docker: Docker, recipe: Recipe, outputDir: strin
   if (dockerfile === undefined) {
     // Already a Kairos image: it is used as it is, under the recipe's tag.
     await rm(dockerfilePath, { force: true });
-    const [repo, version] = [tag.slice(0, tag.lastIndexOf(':')), tag.slice(tag.lastIndexOf(':') + 1)];
-    await docker.getImage(sourceRef).tag({ repo, tag: version });
+    const { repository, tag: version } = splitRepositoryTag(tag);
+    await docker.getImage(sourceRef).tag({ repo: repository, tag: version });
     const info = await docker.getImage(tag).inspect();
     ctx.phase('kairosify', 'build image', 'skipped');
     ctx.log('kairosify', `Using ${sourceRef} as it is (method none), tagged ${tag}`);

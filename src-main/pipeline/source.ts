@@ -11,6 +11,7 @@ import { AppError } from '../../src-shared/errors/app-error.js';
 import { sourceImageRef } from '../../src-shared/kairosify/dockerfile-common.js';
 import { mergeTemplateValues, renderGoTemplate, type TemplateValue } from '../../src-shared/kairosify/go-template.js';
 import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
+import { splitRepositoryTag } from '../../src-shared/util/image-ref.js';
 import { buildImage } from '../docker/build-image.js';
 import { ensureImage } from '../docker/ensure-image.js';
 import { engineLost } from '../docker/docker-engine.js';
@@ -68,6 +69,7 @@ export async function readValuesFile(path: string): Promise<Record<string, Templ
 
 /** Imports a folder (streamed as tar) or a tarball (gz, xz, bz2, zstd: the engine unpacks them). */
 export async function importRootfs(docker: Docker, path: string, ref: string, ctx: JobContext): Promise<void> {
+  const { repository, tag } = splitRepositoryTag(ref);
   const full = resolve(path);
   const info = await stat(full).catch(() => undefined);
   if (!info) throw new AppError('source-invalid', `The root filesystem ${full} does not exist`, { hint: 'Check source.path' });
@@ -87,9 +89,8 @@ export async function importRootfs(docker: Docker, path: string, ref: string, ct
     done += chunk.length;
     meter.update(done);
   });
-  const [repo, tag] = splitRef(ref);
   try {
-    const stream = (await docker.importImage(body as unknown as NodeJS.ReadableStream, { repo, tag, abortSignal: ctx.signal } as never)) as unknown as Readable;
+    const stream = (await docker.importImage(body as unknown as NodeJS.ReadableStream, { repo: repository, tag, abortSignal: ctx.signal } as never)) as unknown as Readable;
     for await (const msg of jsonLines<{ error?: string; errorDetail?: { message?: string } }>(stream)) {
       if (msg.error || msg.errorDetail?.message) throw new Error(msg.errorDetail?.message ?? msg.error);
     }
@@ -117,9 +118,4 @@ async function isCompressed(path: string): Promise<boolean> {
   } finally {
     await handle.close();
   }
-}
-
-function splitRef(ref: string): [string, string] {
-  const colon = ref.lastIndexOf(':');
-  return colon > ref.lastIndexOf('/') ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
 }

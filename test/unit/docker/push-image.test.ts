@@ -2,21 +2,11 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { registryAuth, registryHost } from '../../../src-main/docker/push-image.js';
+import { registryAuth } from '../../../src-main/docker/push-image.js';
 import { validateRecipe } from '../../../src-shared/recipe/parse-recipe.js';
 import { imageTagFor } from '../../../src-shared/kairosify/dockerfile-common.js';
 
 const base = { name: 'edge', source: { baseImage: 'debian:bookworm' }, kairosify: { method: 'scratch', framework: 'none' } };
-
-describe('registryHost', () => {
-  it('tells a registry host from a Docker Hub org', () => {
-    expect(registryHost('quay.io/org/os:v1')).toBe('quay.io');
-    expect(registryHost('localhost:5000/os/x:1')).toBe('localhost:5000');
-    expect(registryHost('127.0.0.1:5000/x:1')).toBe('127.0.0.1:5000');
-    expect(registryHost('myorg/os:v1')).toBe('docker.io');
-    expect(registryHost('debian:bookworm')).toBe('docker.io');
-  });
-});
 
 describe('registryAuth', () => {
   let dir = '';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { imageTag, isImageRef, parseImageRef } from '../../../src-shared/util/image-ref.js';
+import { AppError } from '../../../src-shared/errors/app-error.js';
+import { imageTag, isImageRef, parseImageRef, registryHost, splitRepositoryTag } from '../../../src-shared/util/image-ref.js';
 
 describe('image references', () => {
   it.each([
@@ -21,5 +22,36 @@ describe('image references', () => {
   it('reads the tag, latest by default', () => {
     expect(imageTag('quay.io/kairos/framework:v2.18.3')).toBe('v2.18.3');
     expect(imageTag('debian')).toBe('latest');
+  });
+
+  it.each([
+    ['debian', { repository: 'debian', tag: 'latest' }],
+    ['debian:bookworm', { repository: 'debian', tag: 'bookworm' }],
+    ['library/ubuntu:24.04', { repository: 'library/ubuntu', tag: '24.04' }],
+    ['localhost:5000/a/b:1', { repository: 'localhost:5000/a/b', tag: '1' }],
+    ['localhost:5000/img', { repository: 'localhost:5000/img', tag: 'latest' }],
+    ['registry:5000/x', { repository: 'registry:5000/x', tag: 'latest' }],
+    [`quay.io/kairos/x@sha256:${'a'.repeat(64)}`, { repository: 'quay.io/kairos/x', tag: 'latest', digest: `sha256:${'a'.repeat(64)}` }],
+    [`quay.io/kairos/x:v1@sha256:${'b'.repeat(64)}`, { repository: 'quay.io/kairos/x', tag: 'v1', digest: `sha256:${'b'.repeat(64)}` }],
+  ])('splits %s into repository and tag', (text, expected) => {
+    expect(splitRepositoryTag(text)).toEqual(expected);
+  });
+
+  it('does not split what is not a reference', () => {
+    expect(() => splitRepositoryTag('Debian:12')).toThrow(AppError);
+    expect(() => splitRepositoryTag('debian:')).toThrow(/"debian:" is not an image reference/);
+  });
+
+  it('tells a registry host from a Docker Hub org', () => {
+    expect(registryHost('quay.io/org/os:v1')).toBe('quay.io');
+    expect(registryHost('localhost:5000/os/x:1')).toBe('localhost:5000');
+    expect(registryHost('localhost/x')).toBe('localhost');
+    expect(registryHost('127.0.0.1:5000/x:1')).toBe('127.0.0.1:5000');
+    expect(registryHost('registry:5000/x')).toBe('registry:5000');
+    expect(registryHost(`quay.io/kairos/x@sha256:${'a'.repeat(64)}`)).toBe('quay.io');
+    expect(registryHost('registry/x')).toBe('docker.io');
+    expect(registryHost('myorg/os:v1')).toBe('docker.io');
+    expect(registryHost('debian:bookworm')).toBe('docker.io');
+    expect(registryHost('debian')).toBe('docker.io');
   });
 });
