@@ -42,16 +42,18 @@ describe('image references', () => {
     expect(() => splitRepositoryTag('debian:')).toThrow(/"debian:" is not an image reference/);
   });
 
-  it('tells a registry host from a Docker Hub org', () => {
-    expect(registryHost('quay.io/org/os:v1')).toBe('quay.io');
-    expect(registryHost('localhost:5000/os/x:1')).toBe('localhost:5000');
-    expect(registryHost('localhost/x')).toBe('localhost');
-    expect(registryHost('127.0.0.1:5000/x:1')).toBe('127.0.0.1:5000');
-    expect(registryHost('registry:5000/x')).toBe('registry:5000');
-    expect(registryHost(`quay.io/kairos/x@sha256:${'a'.repeat(64)}`)).toBe('quay.io');
-    expect(registryHost('registry/x')).toBe('docker.io');
-    expect(registryHost('myorg/os:v1')).toBe('docker.io');
-    expect(registryHost('debian:bookworm')).toBe('docker.io');
-    expect(registryHost('debian')).toBe('docker.io');
+  it.each([
+    ['quay.io/org/os:v1', 'quay.io'],
+    ['localhost:5000/os/x:1', 'localhost:5000'],
+    ['localhost/x', 'localhost'],
+    [`quay.io/kairos/x@sha256:${'a'.repeat(64)}`, 'quay.io'],
+    ['127.0.0.1:5000/x:1', '127.0.0.1:5000'],
+    ['registry:5000/x', 'registry:5000'],
+  ])('reads the registry host of %s: %s', (text, host) => {
+    expect(registryHost(text)).toBe(host);
+  });
+
+  it.each(['registry/x', 'myorg/os:v1', 'debian:bookworm', 'debian'])('puts %s on Docker Hub (its first part is not a host)', (text) => {
+    expect(registryHost(text)).toBe('docker.io');
   });
 });
