@@ -131,7 +131,7 @@ describe.skipIf(skipReason(env, 'loop') !== undefined)('flash to loop devices', 
     await mark(device);
     const result = await flash([`${image}.xz`, device]);
     expect(result.exitCode).toBe(1);
-    expect(result.all).toMatch(new RegExp(`error: ${device} holds 32\\.0 MiB, the image needs 48\\.0 MiB`));
+    expect(result.all).toMatch(new RegExp(`error: ${device}: Too small: 32\\.0 MiB, the image needs 48\\.0 MiB`));
     expect((await readDevice(device, 0, MIB)).every((b) => b === 0xa5)).toBe(true);
   });
 

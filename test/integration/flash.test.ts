@@ -51,7 +51,7 @@ describe.skipIf(skipReason(env, 'docker', 'loop') !== undefined)('kairos-factory
     const device = await loopDevice(16 * 1024 * 1024);
     const result = await cli(['flash', env.iso!, device, '--yes']);
     expect(result.exitCode).toBe(1);
-    expect(result.all).toMatch(/error: \/dev\/loop\d+ holds 16\.0 MiB, the image needs \d+ MiB/);
+    expect(result.all).toMatch(/error: \/dev\/loop\d+: Too small: 16\.0 MiB, the image needs \d+ MiB/);
     expect(await firstMiBIsZero(device)).toBe(true);
   });
 

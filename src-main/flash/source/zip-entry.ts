@@ -39,7 +39,9 @@ const DOWNLOAD_AGAIN = 'The download may be incomplete or damaged: download it a
 
 async function openZip(path: string): Promise<ZipFile> {
   try {
-    const { openPromise } = await import('yauzl');
+    // Loaded when a zip is opened. yauzl is CommonJS: bundled (the flash helper) its functions sit on `default`.
+    const yauzl = await import('yauzl');
+    const openPromise = yauzl.openPromise ?? (yauzl as unknown as { default: typeof yauzl }).default.openPromise;
     return await openPromise(path, { lazyEntries: true, autoClose: false, validateEntrySizes: true });
   } catch (error) {
     throw invalidSource(path, `is not a readable zip archive: its central directory is missing or damaged (${(error as Error).message})`, DOWNLOAD_AGAIN, error);
