@@ -6,6 +6,7 @@
 // bundle carries 50 KB of it instead of 750 KB and starts in a tenth of the time.
 import * as z from 'zod/mini';
 import type { AppErrorData } from '../../src-shared/errors/app-error.js';
+import { LineSplitter as TextLines } from '../util/line-splitter.js';
 
 export const FLASH_PHASES = ['inspect', 'measure', 'check', 'unmount', 'prepare', 'write', 'flush', 'verify'] as const;
 export type FlashPhase = (typeof FLASH_PHASES)[number];
@@ -76,20 +77,18 @@ export function encodeLine(value: HelperEvent | HelperCommand | z.input<typeof F
   return `${JSON.stringify(value)}\n`;
 }
 
-/** Splits a byte stream into lines: feed chunks, get complete lines. */
-export class LineSplitter {
-  private carry = '';
+const nonBlank = (line: string): boolean => line.trim() !== '';
 
-  push(chunk: string): string[] {
-    const lines = (this.carry + chunk).split('\n');
-    this.carry = lines.pop() ?? '';
-    return lines.filter((l) => l.trim() !== '');
+/** The protocol's lines: the one line splitter (util/line-splitter.ts, UTF-8 safe), blank lines dropped. */
+export class LineSplitter {
+  private readonly lines = new TextLines();
+
+  push(chunk: Buffer | string): string[] {
+    return this.lines.push(chunk).filter(nonBlank);
   }
 
   rest(): string[] {
-    const last = this.carry.trim();
-    this.carry = '';
-    return last ? [last] : [];
+    return this.lines.end().filter(nonBlank);
   }
 }
 
