@@ -59,7 +59,8 @@ function RecentJobs() {
             <button
               type="button"
               className="link"
-              onClick={() => set(j.kind === 'flash' ? { flashJobId: j.jobId, step: 'flash' } : j.kind === 'build' ? { buildJobId: j.jobId, step: 'build' } : { bootJobId: j.jobId, step: 'build' })}
+              // Builds, image checks and ISO config swaps (run from the CLI too) show in the Build step.
+              onClick={() => set(j.kind === 'flash' ? { flashJobId: j.jobId, step: 'flash' } : j.kind === 'boot-test' ? { bootJobId: j.jobId, step: 'build' } : { buildJobId: j.jobId, step: 'build' })}
             >
               {j.title}
             </button>
