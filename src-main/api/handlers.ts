@@ -155,30 +155,36 @@ export function createApiServer(options: ApiOptions): ApiServer {
       };
     },
     'flash.start': async ({ image, targets, verify, confirmations, identities, bmap, virtual }) => {
-      const allowVirtual = virtual ?? (await store.settings()).showVirtualTargets;
-      const facts = await imageSizeFacts(image);
-      // The policy, now, for every shell; the helper applies it again before it opens the drives.
-      const { checkTargets } = await import('../flash/target-check.js');
-      await checkTargets({
-        image: facts.image.path ?? resolve(image),
-        ...(facts.image.size !== undefined ? { imageSize: facts.image.size } : {}),
-        targets,
-        allowVirtual,
-        confirmations,
-        ...(identities ? { picked: identities } : {}),
-        drives: await drives.list(true),
-      });
-      const { flashImage } = await import('../flash/write-image.js');
-      const request = {
-        image: resolve(image),
-        targets: targets.map((path) => ({ path, ...(identities?.[path] ? { identity: identities[path] } : {}) })),
-        confirmations,
-        verify,
-        allowVirtual,
-        ...(bmap !== undefined ? { bmap } : {}),
-      };
-      const jobId = jobs.start('flash', `Flash ${fileName(resolve(image))} to ${targets.join(', ')}`, (ctx) => flashImage(request, ctx));
-      return { jobId };
+      const [{ checkTargets }, { flashImage, warmFlashHelper }] = await Promise.all([import('../flash/target-check.js'), import('../flash/write-image.js')]);
+      // Where no password is needed, the helper starts now and its start overlaps the checks.
+      const warm = await warmFlashHelper(targets.map((t) => resolve(t)));
+      try {
+        const allowVirtual = virtual ?? (await store.settings()).showVirtualTargets;
+        const facts = await imageSizeFacts(image);
+        // The policy, now, for every shell; the helper applies it again before it opens the drives.
+        await checkTargets({
+          image: facts.image.path ?? resolve(image),
+          ...(facts.image.size !== undefined ? { imageSize: facts.image.size } : {}),
+          targets,
+          allowVirtual,
+          confirmations,
+          ...(identities ? { picked: identities } : {}),
+          drives: await drives.list(true),
+        });
+        const request = {
+          image: resolve(image),
+          targets: targets.map((path) => ({ path, ...(identities?.[path] ? { identity: identities[path] } : {}) })),
+          confirmations,
+          verify,
+          allowVirtual,
+          ...(bmap !== undefined ? { bmap } : {}),
+        };
+        const jobId = jobs.start('flash', `Flash ${fileName(resolve(image))} to ${targets.join(', ')}`, (ctx) => flashImage(request, ctx, warm));
+        return { jobId };
+      } catch (error) {
+        warm?.discard();
+        throw error;
+      }
     },
     'job.cancel': async ({ jobId }) => {
       jobs.cancel(jobId);

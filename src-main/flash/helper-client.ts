@@ -37,9 +37,9 @@ function isElevated(): boolean {
 }
 
 /** Only drives need administrator rights: a job writing image files runs as the user. */
-async function needsElevation(job: FlashJob): Promise<boolean> {
+async function needsElevation(targets: ReadonlyArray<string>): Promise<boolean> {
   if (isElevated()) return false;
-  for (const { path: target } of job.targets) {
+  for (const target of targets) {
     const info = await stat(target).catch(() => undefined);
     if (!info || !info.isFile()) {
       if (info || target.startsWith('/dev/') || target.startsWith('\\\\.\\')) return true;
@@ -83,13 +83,39 @@ function endedWithoutResult(result: Ended): AppError {
   return new AppError('flash-failed', `The flash helper stopped unexpectedly (exit ${result.exitCode ?? result.signal ?? '?'})${stderr ? `: ${stderr}` : ''}`);
 }
 
-export async function runFlashHelper(job: FlashJob, ctx: JobContext): Promise<JobResult> {
+/** A helper started before its job is known (see warmFlashHelper). */
+export interface WarmHelper {
+  readonly started: { readonly child: ChildProcess; readonly ended: Promise<Ended> };
+  /** Lets it go unused: it ends when its stdin closes without a job. */
+  discard(): void;
+}
+
+/**
+ * Starts the helper while the engine still checks the targets, so that its Node start (about a
+ * tenth of a second) overlaps the checks; only where it needs no password (already root, or only
+ * image files) and talks over stdio: a password prompt never comes before the checks passed.
+ */
+export async function warmFlashHelper(targets: ReadonlyArray<string>): Promise<WarmHelper | undefined> {
+  if (process.platform === 'win32' || (await needsElevation(targets))) return undefined;
+  const command = elevationCommand({
+    platform: process.platform,
+    elevated: true,
+    runtime: process.execPath,
+    runtimeIsElectron: Boolean(process.versions.electron),
+    helperScript: await helperScript(),
+    appPid: process.pid,
+  });
+  const started = startHelper(command.command, command.args, { ...process.env, ...command.env }, true);
+  return { started, discard: () => started.child.stdin?.end() };
+}
+
+export async function runFlashHelper(job: FlashJob, ctx: JobContext, warm?: WarmHelper): Promise<JobResult> {
   const script = await helperScript();
   const ioDir = process.platform === 'win32' ? await mkdtemp(join(tmpdir(), 'kf-flash-')) : undefined;
   const appImage = process.platform === 'linux' ? appImageLaunch(process.env, script) : undefined;
   const command = elevationCommand({
     platform: process.platform,
-    elevated: !(await needsElevation(job)),
+    elevated: !(await needsElevation(job.targets.map((t) => t.path))),
     runtime: process.execPath,
     runtimeIsElectron: Boolean(process.versions.electron),
     helperScript: script,
@@ -163,7 +189,9 @@ export async function runFlashHelper(job: FlashJob, ctx: JobContext): Promise<Jo
     await rm(ioDir, { recursive: true, force: true });
     if (!summary && !failure) throw endedWithoutResult(result);
   } else {
-    const { child, ended } = startHelper(command.command, command.args, env, true);
+    // A helper warmed up for this job is only ever one that needs no elevation: the same command.
+    const { child, ended } = warm && command.command === process.execPath ? warm.started : startHelper(command.command, command.args, env, true);
+    if (warm && warm.started.child !== child) warm.discard();
     const splitter = new LineSplitter();
     child.stdout?.setEncoding('utf8');
     child.stdout?.on('data', (chunk: string) => {

@@ -3,7 +3,9 @@
 // entry the handler table uses for every shell.
 import type { JobResult } from '../../src-shared/jobs/job-events.js';
 import type { JobContext } from '../jobs/job-context.js';
-import { runFlashHelper } from './helper-client.js';
+import { runFlashHelper, type WarmHelper } from './helper-client.js';
+
+export { warmFlashHelper, type WarmHelper } from './helper-client.js';
 import type { FlashTarget } from './helper-protocol.js';
 import { resolve } from 'node:path';
 
@@ -20,7 +22,7 @@ export interface FlashRequest {
   readonly bmap?: string | false;
 }
 
-export function flashImage(request: FlashRequest, ctx: JobContext): Promise<JobResult> {
+export function flashImage(request: FlashRequest, ctx: JobContext, warm?: WarmHelper): Promise<JobResult> {
   return runFlashHelper(
     {
       type: 'flash',
@@ -33,5 +35,6 @@ export function flashImage(request: FlashRequest, ctx: JobContext): Promise<JobR
       ...(request.bmap !== undefined ? { bmap: request.bmap === false ? false : resolve(request.bmap) } : {}),
     },
     ctx,
+    warm,
   );
 }

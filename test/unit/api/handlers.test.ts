@@ -153,7 +153,7 @@ describe('keys.check', () => {
   it('lists the missing files of an empty folder', async () => {
     const result = await client.request('keys.check', { folder: dataDir });
     expect(result.ok).toBe(false);
-    expect(result.files.map((f) => f.name)).toEqual(['PK.crt', 'PK.auth', 'KEK.crt', 'KEK.auth', 'db.crt', 'db.auth', 'db.key', 'tpm2-pcr-private.pem']);
+    expect(result.files.map((f) => f.name)).toEqual(['PK.auth', 'KEK.auth', 'db.pem (or db.crt)', 'db.auth', 'db.key', 'tpm2-pcr-private.pem']);
     expect(result.files.every((f) => f.problem === 'missing')).toBe(true);
   });
 
