@@ -35,7 +35,9 @@ export function StepFlash() {
   // Several drives at once from one read of the image; drives that went away drop out of the choice.
   const chosen = statuses.filter((s) => selected.includes(s.drive.device) && s.selectable);
   const words = chosen.filter((s) => s.needsTypedConfirmation).map((s) => ({ device: s.drive.device, word: confirmationWord(s.drive) }));
-  const targets = [...chosen.map((s) => s.drive.device), ...(fileTarget.trim() ? [fileTarget.trim()] : [])];
+  // Image files are targets only with loop devices and files shown: the engine refuses them otherwise.
+  const virtualShown = settings?.showVirtualTargets ?? false;
+  const targets = [...chosen.map((s) => s.drive.device), ...(virtualShown && fileTarget.trim() ? [fileTarget.trim()] : [])];
   const ready = Boolean(image && targets.length > 0 && words.every((w) => typed[w.device] === w.word));
   const toggle = (device: string, on: boolean): void => setSelected((now) => (on ? [...now, device] : now.filter((d) => d !== device)));
 
@@ -47,6 +49,8 @@ export function StepFlash() {
         targets,
         verify,
         confirmations: Object.fromEntries(words.map((w) => [w.device, typed[w.device] ?? ''])),
+        // The drives as they were when picked: the engine refuses another drive under the same name.
+        identities: Object.fromEntries(chosen.filter((s) => s.drive.identity).map((s) => [s.drive.device, s.drive.identity!])),
       });
       setApp({ flashJobId: jobId });
     } catch (e) {
@@ -67,7 +71,14 @@ export function StepFlash() {
         onCommit={() => refresh()}
       />
       <fieldset className="drives">
-        <legend>Target drives {list?.imageSize !== undefined ? `(the image needs ${formatBytes(list.imageSize)})` : ''}</legend>
+        <legend>
+          Target drives{' '}
+          {list?.imageSize !== undefined
+            ? `(the image needs ${formatBytes(list.imageSize)})`
+            : list?.imageSizeUnknown
+              ? "(the image's size is measured before anything is written)"
+              : ''}
+        </legend>
         {statuses.length === 0 && <p>No removable drive found. Plug in a USB stick or an SD card: the list updates by itself.</p>}
         {statuses.map((s) => (
           <label key={s.drive.device} className={`drive${s.selectable ? '' : ' disabled'}${selected.includes(s.drive.device) ? ' selected' : ''}`}>
@@ -104,7 +115,7 @@ export function StepFlash() {
                 refresh();
               }}
             />
-            Show loop devices
+            Show loop devices and image files
           </label>
           <button type="button" className="secondary" onClick={() => refresh()}>
             Refresh
@@ -117,13 +128,15 @@ export function StepFlash() {
           <input value={typed[w.device] ?? ''} onChange={(e) => setTyped({ ...typed, [w.device]: e.target.value })} autoComplete="off" />
         </label>
       ))}
-      <PathInput
-        label="Or write to an image file"
-        hint="A new file, or one to overwrite (for VMs and testing)"
-        kind="file"
-        value={fileTarget}
-        onChange={setFileTarget}
-      />
+      {virtualShown && (
+        <PathInput
+          label="Or write to an image file"
+          hint="A new file (created readable by you only), or one to overwrite (for VMs and testing)"
+          kind="file"
+          value={fileTarget}
+          onChange={setFileTarget}
+        />
+      )}
       <label className="check">
         <input type="checkbox" checked={verify} onChange={(e) => setVerify(e.target.checked)} />
         Verify by reading the drive back
