@@ -8,15 +8,14 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { REPO, cli, skipReason } from './support.js';
+import { LoopDevices, MIB, markHead, readAt } from './loop-devices.js';
 
 const env = inject('integration');
-const MIB = 1024 * 1024;
 const IMAGE_MIB = 48;
 
 let dir = '';
 let image = '';
-const loops: string[] = [];
-const mounts: string[] = [];
+const loops = new LoopDevices(() => dir);
 
 /** An image with data, zero runs and a recognisable first MiB, like a real disk image. */
 async function makeImage(path: string, mib: number): Promise<void> {
@@ -32,34 +31,9 @@ async function makeImage(path: string, mib: number): Promise<void> {
   }
 }
 
-async function loop(sizeMib: number, backing?: string): Promise<string> {
-  const file = backing ?? join(dir, `loop-${loops.length}.img`);
-  await execa('truncate', ['-s', `${sizeMib}M`, file]);
-  const device = (await execa('losetup', ['-f', '--show', file])).stdout.trim();
-  loops.push(device);
-  return device;
-}
-
-async function readDevice(device: string, offset: number, length: number): Promise<Buffer> {
-  const handle = await open(device, 'r');
-  try {
-    const buffer = Buffer.alloc(length);
-    await handle.read(buffer, 0, length, offset);
-    return buffer;
-  } finally {
-    await handle.close();
-  }
-}
-
-/** Marks a device so we can tell whether it was touched. */
-async function mark(device: string): Promise<void> {
-  const handle = await open(device, 'r+');
-  try {
-    await handle.write(Buffer.alloc(MIB, 0xa5), 0, MIB, 0);
-  } finally {
-    await handle.close();
-  }
-}
+const loop = (sizeMib: number, backing?: string): Promise<string> => loops.create(sizeMib, backing);
+const readDevice = readAt;
+const mark = markHead;
 
 async function sameAsImage(device: string): Promise<boolean> {
   const size = (await stat(image)).size;
@@ -82,8 +56,7 @@ describe.skipIf(skipReason(env, 'loop') !== undefined)('flash to loop devices', 
 
   afterEach(async () => {
     // Loop devices first: one may hold a file on a tmpfs that is unmounted next.
-    for (const d of loops.splice(0)) await execa('losetup', ['-d', d], { reject: false });
-    for (const m of mounts.splice(0)) await execa('umount', [m], { reject: false });
+    await loops.release();
   });
 
   afterAll(async () => {
@@ -118,7 +91,7 @@ describe.skipIf(skipReason(env, 'loop') !== undefined)('flash to loop devices', 
     const mountpoint = join(dir, 'mnt');
     await mkdir(mountpoint, { recursive: true });
     await execa('mount', [device, mountpoint]);
-    mounts.push(mountpoint);
+    loops.mounted(mountpoint);
     const result = await flash([image, device]);
     expect(result.exitCode).toBe(0);
     const stillMounted = (await readFile('/proc/mounts', 'utf8')).includes(` ${mountpoint} `);
@@ -165,7 +138,7 @@ describe.skipIf(skipReason(env, 'loop') !== undefined)('flash to loop devices', 
     const small = join(dir, 'small');
     await mkdir(small, { recursive: true });
     await execa('mount', ['-t', 'tmpfs', '-o', 'size=16M', 'tmpfs', small]);
-    mounts.push(small);
+    loops.mounted(small);
     const device = await loop(IMAGE_MIB + 16, join(small, 'backing.img'));
     const started = Date.now();
     const result = await flash([image, device, '--no-verify']);
@@ -211,7 +184,7 @@ describe.skipIf(skipReason(env, 'loop') !== undefined)('flash to loop devices', 
     const small = join(dir, 'small2');
     await mkdir(small, { recursive: true });
     await execa('mount', ['-t', 'tmpfs', '-o', 'size=16M', 'tmpfs', small]);
-    mounts.push(small);
+    loops.mounted(small);
     const bad = await loop(IMAGE_MIB + 16, join(small, 'backing.img'));
     const good = await loop(IMAGE_MIB + 16);
     const result = await flash([image, bad, good]);

@@ -2,52 +2,26 @@
 // on real loop devices, and in the elevated helper itself: every refusal comes before a byte is
 // written (the first MiB of the target and the image stay as they were).
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, mkdtemp, open, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { REPO, cli, skipReason } from './support.js';
+import { LoopDevices, MIB, headIsMarked, markHead, readAt } from './loop-devices.js';
 
 const env = inject('integration');
-const MIB = 1024 * 1024;
-const MARK = Buffer.alloc(MIB, 0xa5);
 
 let dir = '';
 let image = '';
 let data: Buffer;
-const loops: string[] = [];
-const mounts: string[] = [];
+const loops = new LoopDevices(() => dir);
 
-async function loop(sizeMib: number): Promise<string> {
-  const file = join(dir, `loop-${loops.length}.img`);
-  await execa('truncate', ['-s', `${sizeMib}M`, file]);
-  const device = (await execa('losetup', ['-f', '--show', file])).stdout.trim();
-  loops.push(device);
-  return device;
-}
+const loop = (sizeMib: number): Promise<string> => loops.create(sizeMib);
+const firstMib = (path: string): Promise<Buffer> => readAt(path, 0, MIB);
+const mark = markHead;
 
-async function firstMib(path: string): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(MIB);
-    await handle.read(buffer, 0, MIB, 0);
-    return buffer;
-  } finally {
-    await handle.close();
-  }
-}
-
-async function mark(device: string): Promise<void> {
-  const handle = await open(device, 'r+');
-  try {
-    await handle.write(MARK, 0, MIB, 0);
-  } finally {
-    await handle.close();
-  }
-}
-
-const untouched = async (device: string): Promise<boolean> => (await firstMib(device)).equals(MARK);
+const untouched = headIsMarked;
 const errorLine = (all: string): string => all.split('\n').filter((l) => l.startsWith('error: ') || l.startsWith('  ')).join('\n');
 const flash = (args: string[], extra: Record<string, string> = {}) => cli(['flash', ...args, '--yes'], { KF_DATA_DIR: join(dir, 'data'), ...extra });
 
@@ -64,23 +38,22 @@ async function inNamespaceWithMount(device: string, at: string, args: string[]):
   return { exitCode: result.exitCode, all: result.all };
 }
 
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'kf-policy-'));
+  image = join(dir, 'disk.img');
+  data = randomBytes(8 * MIB);
+  await writeFile(image, data);
+});
+
+afterEach(async () => {
+  await loops.release();
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
 describe.skipIf(skipReason(env, 'loop') !== undefined)('the target policy on loop devices, through the CLI', () => {
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'kf-policy-'));
-    image = join(dir, 'disk.img');
-    data = randomBytes(8 * MIB);
-    await writeFile(image, data);
-  });
-
-  afterEach(async () => {
-    for (const m of mounts.splice(0).reverse()) await execa('umount', [m], { reject: false });
-    for (const d of loops.splice(0)) await execa('losetup', ['-d', d], { reject: false });
-  });
-
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
   it('refuses a drive with a system mount unless --confirm-system-drive names it, then writes it', async () => {
     const device = await loop(32);
     await execa('mkfs.ext4', ['-q', '-F', device]);
@@ -106,7 +79,7 @@ describe.skipIf(skipReason(env, 'loop') !== undefined)('the target policy on loo
     const mountpoint = join(dir, 'mnt');
     await mkdir(mountpoint, { recursive: true });
     await execa('mount', [device, mountpoint]);
-    mounts.push(mountpoint);
+    loops.mounted(mountpoint);
     const inside = join(mountpoint, 'disk.img');
     await writeFile(inside, data.subarray(0, 4 * MIB));
     const viaLink = join(dir, 'elsewhere.img');
@@ -124,8 +97,7 @@ describe.skipIf(skipReason(env, 'loop') !== undefined)('the target policy on loo
   it('refuses a loop device over the image file itself', async () => {
     const copy = join(dir, 'backing.img');
     await writeFile(copy, data);
-    const device = (await execa('losetup', ['-f', '--show', copy])).stdout.trim();
-    loops.push(device);
+    const device = await loops.attach(copy);
     const result = await flash([copy, device]);
     expect(result.exitCode).toBe(1);
     expect(errorLine(result.all)).toContain('The image file is on this drive');
@@ -217,18 +189,6 @@ describe.skipIf(skipReason(env, 'loop') !== undefined)('the target policy on loo
 });
 
 describe.skipIf(skipReason(env, 'loop') !== undefined)('the elevated helper re-checks the target it is given', () => {
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'kf-policy-helper-'));
-    image = join(dir, 'disk.img');
-    data = randomBytes(4 * MIB);
-    await writeFile(image, data);
-  });
-
-  afterAll(async () => {
-    for (const d of loops.splice(0)) await execa('losetup', ['-d', d], { reject: false });
-    await rm(dir, { recursive: true, force: true });
-  });
-
   type Event = { type: string; phase?: string; error?: { code: string; message: string } };
   /** The helper as the app runs it: the job on stdin, which stays open (closing it means "the app is gone"). */
   async function runHelper(job: unknown): Promise<Event[]> {

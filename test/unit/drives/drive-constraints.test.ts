@@ -10,22 +10,11 @@ import {
   visibleDrives,
 } from '../../../src-shared/drives/drive-constraints.js';
 import type { Drive } from '../../../src-shared/drives/drive-types.js';
+import { usbStick } from './drive-fixture.js';
 
 /** A 32 GB USB stick, not mounted: no finding at all. */
 function drive(over: Partial<Drive> = {}): Drive {
-  return {
-    device: '/dev/sdb',
-    description: 'SanDisk Ultra',
-    size: 32e9,
-    kind: 'usb',
-    removable: true,
-    readOnly: false,
-    system: false,
-    virtual: false,
-    busType: 'USB',
-    mountpoints: [],
-    ...over,
-  };
+  return usbStick({ description: 'SanDisk Ultra', size: 32e9, busType: 'USB', ...over });
 }
 
 const codes = (d: Drive, image: { size?: number; path?: string } = {}) => driveFindings(d, image).map((f) => f.code);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { drivesFromLsblk, type LinuxExtras } from '../../../src-main/drives/linux-drives.js';
 import { driveStatus, isSystemDrive } from '../../../src-shared/drives/drive-constraints.js';
+import { usbStick } from './drive-fixture.js';
 
 // `lsblk -J -b -o NAME,PATH,MAJ:MIN,SIZE,RO,RM,HOTPLUG,TRAN,TYPE,SERIAL,MODEL,VENDOR,MOUNTPOINTS`
 const LSBLK = JSON.stringify({
@@ -53,20 +54,15 @@ describe('drivesFromLsblk', () => {
   });
 
   it('maps a USB stick with its identity, partitions and mounts', () => {
-    expect(byDevice('/dev/sdb')).toEqual({
-      device: '/dev/sdb',
-      description: 'SanDisk Cruzer Blade',
-      size: 15518924800,
-      kind: 'usb',
-      removable: true,
-      readOnly: false,
-      system: false,
-      virtual: false,
-      busType: 'USB',
-      mountpoints: ['/media/me/STICK'],
-      identity: { size: 15518924800, serial: '4C530001', byId: 'usb-SanDisk_Cruzer_Blade_4C530001-0:0' },
-      devices: ['8:16', '8:17'],
-    });
+    expect(byDevice('/dev/sdb')).toEqual(
+      usbStick({
+        size: 15518924800,
+        busType: 'USB',
+        mountpoints: ['/media/me/STICK'],
+        identity: { size: 15518924800, serial: '4C530001', byId: 'usb-SanDisk_Cruzer_Blade_4C530001-0:0' },
+        devices: ['8:16', '8:17'],
+      }),
+    );
   });
 
   it('collects nested mounts (LUKS, LVM) and device numbers of the system disk, and calls it system', () => {

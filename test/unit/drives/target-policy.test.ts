@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Drive } from '../../../src-shared/drives/drive-types.js';
+import { usbStick } from './drive-fixture.js';
 import { isForbiddenFilePath, policyError, sameIdentity, targetProblems, type PolicyInput, type TargetFact } from '../../../src-shared/drives/target-policy.js';
 
 function drive(over: Partial<Drive> = {}): Drive {
-  return {
-    device: '/dev/sdb',
-    description: 'SanDisk Cruzer Blade',
-    size: 16e9,
-    kind: 'usb',
-    removable: true,
-    readOnly: false,
-    system: false,
-    virtual: false,
-    mountpoints: [],
-    identity: { size: 16e9, serial: '4C53', byId: 'usb-SanDisk_4C53' },
-    devices: ['8:16', '8:17'],
-    ...over,
-  };
+  return usbStick({ identity: { size: 16e9, serial: '4C53', byId: 'usb-SanDisk_4C53' }, devices: ['8:16', '8:17'], ...over });
 }
 
 const image = { path: '/home/me/kairos.img', size: 2e9, fileId: { dev: '254:1', ino: '42' }, device: '254:1' };
