@@ -132,11 +132,11 @@ export function createProgram(shell: CliShell): Command {
     .command('drives')
     .description('list the drives an image can be written to, with what the safety rules say of each')
     .option('--image <file>', 'judge the drives for this image (size, the drive it lives on)')
-    .option('--all', 'show system drives too', false)
-    .option('--virtual', 'show loop devices too', false)
-    .action(async (opts: { image?: string; all: boolean; virtual: boolean }) => {
-      const list = await shell.request('drives.list', { virtual: opts.virtual, ...(opts.image ? { image: resolve(opts.image) } : {}) });
-      process.stdout.write(view().json ? `${JSON.stringify(list, null, 2)}\n` : formatDriveList(list, opts.all));
+    .option('--all', 'show system drives too')
+    .option('--virtual', 'show loop devices too')
+    .action(async (opts: { image?: string; all?: true; virtual?: true }) => {
+      const list = await shell.request('drives.list', { virtual: opts.virtual === true, ...(opts.image ? { image: resolve(opts.image) } : {}) });
+      process.stdout.write(view().json ? `${JSON.stringify(list, null, 2)}\n` : formatDriveList(list, opts.all === true));
     });
 
   program
