@@ -3,32 +3,24 @@
 // runtime and Electron stood in for), and the folder layout electron-builder.yml unpacks, from
 // which the helper must load what its bundle leaves out. No root needed.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { cp, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { generateAppRunScript } from 'app-builder-lib/out/targets/appimage/appImageUtil.js';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { appImageLaunch } from '../../src-main/flash/elevation-appimage.js';
 import { elevationCommand } from '../../src-main/flash/elevation.js';
 import { HELPER_EXIT, LineSplitter, parseEvent, type HelperEvent } from '../../src-main/flash/helper-protocol.js';
+import { HELPER_BUNDLE, withImageFile } from './image-file.js';
 import { REPO } from './support.js';
 
-const HELPER = join(REPO, 'dist', 'flash-helper', 'helper.mjs');
+const HELPER = HELPER_BUNDLE;
 let dir = '';
 let image = '';
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'kf-helper-launch-'));
-  image = join(dir, 'image.img');
-  await writeFile(image, randomBytes(8 * 1024 * 1024));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+withImageFile('kf-helper-launch-', 8 * 1024 * 1024, (made) => ({ dir, image } = made));
 
 function exitCode(child: ChildProcess): Promise<number | null> {
   return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));

@@ -4,30 +4,22 @@
 // its lifecycle mid-flash (the app killed, its events unread, SIGTERM) needs root, a loop device
 // and a block I/O throttle to keep the flash slow enough to interrupt.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { execa } from 'execa';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { HELPER_EXIT, LineSplitter, encodeLine, parseEvent, type HelperEvent } from '../../src-main/flash/helper-protocol.js';
 import { hasEnded, parseProcStat } from '../../src-main/flash/proc-stat.js';
 import { slowLoop, type SlowLoop } from './slow-loop.js';
+import { HELPER_BUNDLE, withImageFile } from './image-file.js';
 import { REPO, skipReason } from './support.js';
 
-const HELPER = join(REPO, 'dist', 'flash-helper', 'helper.mjs');
+const HELPER = HELPER_BUNDLE;
 let dir = '';
 let image = '';
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'kf-helper-'));
-  image = join(dir, 'image.img');
-  await writeFile(image, randomBytes(24 * 1024 * 1024));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+withImageFile('kf-helper-', 24 * 1024 * 1024, (made) => ({ dir, image } = made));
 
 function run(job: unknown, options: { cancelAfterFirstProgress?: boolean; closeStdinAfterFirstProgress?: boolean } = {}) {
   const child = execa('node', [HELPER], { reject: false, stdin: 'pipe' });

@@ -1,12 +1,11 @@
 // The target policy as a user meets it, through the CLI (`kairos-factory flash IMG TARGET --yes`)
 // on real loop devices, and in the elevated helper itself: every refusal comes before a byte is
 // written (the first MiB of the target and the image stay as they were).
-import { randomBytes } from 'node:crypto';
-import { link, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { link, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { HELPER_BUNDLE, withImageFile } from './image-file.js';
 import { REPO, cli, skipReason } from './support.js';
 import { LoopDevices, MIB, headIsMarked, markHead, readAt } from './loop-devices.js';
 
@@ -38,19 +37,10 @@ async function inNamespaceWithMount(device: string, at: string, args: string[]):
   return { exitCode: result.exitCode, all: result.all };
 }
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'kf-policy-'));
-  image = join(dir, 'disk.img');
-  data = randomBytes(8 * MIB);
-  await writeFile(image, data);
-});
+withImageFile('kf-policy-', 8 * MIB, (made) => ({ dir, image, data } = made));
 
 afterEach(async () => {
   await loops.release();
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe.skipIf(skipReason(env, 'loop') !== undefined)('the target policy on loop devices, through the CLI', () => {
@@ -192,7 +182,7 @@ describe.skipIf(skipReason(env, 'loop') !== undefined)('the elevated helper re-c
   type Event = { type: string; phase?: string; error?: { code: string; message: string } };
   /** The helper as the app runs it: the job on stdin, which stays open (closing it means "the app is gone"). */
   async function runHelper(job: unknown): Promise<Event[]> {
-    const child = execa('node', [join(REPO, 'dist', 'flash-helper', 'helper.mjs')], { stdin: 'pipe', reject: false });
+    const child = execa('node', [HELPER_BUNDLE], { stdin: 'pipe', reject: false });
     const events: Event[] = [];
     let carry = '';
     child.stdout?.setEncoding('utf8');
