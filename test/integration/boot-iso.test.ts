@@ -1,6 +1,7 @@
 // The example ISO boots to userspace in qemu: BIOS and UEFI through `kairos-factory boot-test`,
 // and once more through the plain qemu command line the README documents (nothing of ours).
-import { readFile, rm } from 'node:fs/promises';
+import { copyFile, link, mkdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, inject, it } from 'vitest';
 import { SerialWatcher } from '../../src-main/boot-test/serial-verdict.js';
@@ -23,6 +24,22 @@ describe.skipIf(skipReason(env, 'docker', 'qemu') !== undefined)('boot tests of 
     expect(result.all).toMatch(/booted \(uefi\): .*(login:|multi-user\.target)/);
     expect(result.exitCode).toBe(0);
     expect(await readFile(`${iso}.uefi.boot.log`, 'utf8')).toContain('BdsDxe: starting');
+  });
+
+  it('boots an ISO whose folder and name hold commas (qemu option values double them)', async () => {
+    const dir = join(env.outputDir, 'boot,with commas');
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    const target = join(dir, 'debian,bookworm.iso');
+    await link(iso, target).catch(() => copyFile(iso, target));
+    try {
+      const result = await cli(['boot-test', target, '--timeout', '420']);
+      expect(result.all).toMatch(/booted \(bios\): .*(login:|multi-user\.target)/);
+      expect(result.exitCode).toBe(0);
+      expect(await readFile(`${target}.bios.boot.log`, 'utf8')).toMatch(/Reached target .*multi-user\.target|login: /);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('boots the raw EFI disk (OVMF) to userspace', async () => {

@@ -118,8 +118,9 @@ describe.skipIf(skip !== undefined)('building into a folder that cannot take it'
     const before = await containerIds();
     const child = execa('node', ['bin/kairos-factory.js', 'build', await recipeWith('iso'), '--output', out], { cwd: REPO, reject: false, all: true });
     let output = '';
-    child.all?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
+    child.all?.setEncoding('utf8');
+    child.all?.on('data', (text: string) => {
+      output += text;
     });
     const deadline = Date.now() + 600_000;
     // The ISO's partial file exists: xorriso is writing it.
