@@ -40,7 +40,7 @@ export function stepError(error: unknown, context: StepErrorContext): unknown {
   if (storage) return new AppError(storage.code, storage.message, { ...(storage.hint ? { hint: storage.hint } : {}), ...(logFile ? { logFile } : {}), cause: error });
   const message = error instanceof Error ? error.message : String(error);
   return new AppError('artifact-failed', `${context.what ?? 'The artifact step'} failed: ${message}`, {
-    hint: logFile ? `The full output is in ${logFile}` : 'Run again with --verbose to see the full output',
+    hint: logFile ? `The full output is in ${logFile}` : "See the tools' output in the job's log (verbose mode shows it as it runs)",
     ...(logFile ? { logFile } : {}),
     cause: error,
   });

@@ -149,7 +149,7 @@ export class BuilderSession {
     if (storage) throw AppError.fromData(storage);
     const last = tail.slice(-3).join(' | ');
     throw new AppError('artifact-failed', `${options.what} failed (exit ${exitCode})${last ? `: ${last}` : ''}`, {
-      hint: logFile ? `The full output is in ${logFile}` : 'Run again with --verbose to see the full output',
+      hint: logFile ? `The full output is in ${logFile}` : "See the tools' output in the job's log (verbose mode shows it as it runs)",
       ...(logFile ? { logFile } : {}),
     });
   }

@@ -43,6 +43,15 @@ function errorLines(output: string): string[] {
 }
 
 /** The example recipe with other artifacts. */
+/** Builds through the CLI as a user does; the build must fail with exit 1 and exactly one error line, returned. */
+async function failedBuild(recipe: string, output: string): Promise<{ readonly all: string; readonly line: string }> {
+  const result = await cli(['build', recipe, '--output', output]);
+  expect(result.exitCode, result.all.slice(-2000)).toBe(1);
+  const lines = errorLines(result.all);
+  expect(lines, result.all.slice(-2000)).toHaveLength(1);
+  return { all: result.all, line: lines[0]! };
+}
+
 async function recipeWith(artifacts: string): Promise<string> {
   const example = await readFile(join(REPO, 'examples/debian-bookworm.yaml'), 'utf8');
   const path = join(base, `recipe-${artifacts.replace(/\W+/g, '-')}.yaml`);
@@ -63,12 +72,9 @@ describe.skipIf(skip !== undefined)('building into a folder that cannot take it'
   it('a full output folder (8 MiB tmpfs): one line naming the folder, the remedy and the log; no partial ISO', async () => {
     const full = await mountTmpfs('full', 'size=8m,mode=0755');
     const before = await containerIds();
-    const result = await cli(['build', 'examples/debian-bookworm.yaml', '--output', full]);
-    expect(result.exitCode, result.all.slice(-2000)).toBe(1);
-    const lines = errorLines(result.all);
-    expect(lines, result.all.slice(-2000)).toHaveLength(1);
+    const result = await failedBuild('examples/debian-bookworm.yaml', full);
     const log = join(full, 'logs', 'debian-bookworm-iso.log');
-    expect(lines[0]).toBe(`error: No space left in ${full} (ISO build). Free space on its drive, or choose another output folder; the full output is in ${log}`);
+    expect(result.line).toBe(`error: No space left in ${full} (ISO build). Free space on its drive, or choose another output folder; the full output is in ${log}`);
     expect(result.all).not.toContain('bug in Kairos Factory');
     // The step's log holds the tool's own words.
     expect(await readFile(log, 'utf8')).toMatch(/exceeds free space on media|No space left on device/);
@@ -82,12 +88,9 @@ describe.skipIf(skip !== undefined)('building into a folder that cannot take it'
   it('a disk that fills up while the artifact is written (rootfs tarball): the half-written partial is removed', async () => {
     const full = await mountTmpfs('fills', 'size=6m,mode=0755');
     const recipe = await recipeWith('rootfs-tar');
-    const result = await cli(['build', recipe, '--output', full]);
-    expect(result.exitCode, result.all.slice(-2000)).toBe(1);
-    const lines = errorLines(result.all);
-    expect(lines, result.all.slice(-2000)).toHaveLength(1);
+    const result = await failedBuild(recipe, full);
     const log = join(full, 'logs', 'debian-bookworm-rootfs-tar.log');
-    expect(lines[0]).toBe(`error: No space left in ${full} (rootfs tarball). Free space on its drive, or choose another output folder; the full output is in ${log}`);
+    expect(result.line).toBe(`error: No space left in ${full} (rootfs tarball). Free space on its drive, or choose another output folder; the full output is in ${log}`);
     expect(await readFile(log, 'utf8')).toContain('No space left on device');
     const files = await tree(full);
     expect(files.filter((f) => f.includes('.partial'))).toEqual([]);
@@ -97,11 +100,8 @@ describe.skipIf(skip !== undefined)('building into a folder that cannot take it'
   it('a read-only output folder: one line saying so and what to do; nothing written', async () => {
     const ro = await mountTmpfs('ro', 'ro,size=1m');
     const before = await containerIds();
-    const result = await cli(['build', 'examples/debian-bookworm.yaml', '--output', ro]);
-    expect(result.exitCode, result.all.slice(-2000)).toBe(1);
-    const lines = errorLines(result.all);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toBe(`error: The output folder ${ro} is on a read-only file system. Choose a writable output folder (or remount its drive read-write)`);
+    const result = await failedBuild('examples/debian-bookworm.yaml', ro);
+    expect(result.line).toBe(`error: The output folder ${ro} is on a read-only file system. Choose a writable output folder (or remount its drive read-write)`);
     expect(await tree(ro)).toEqual([]);
     expect(await containerIds()).toEqual(before);
   });

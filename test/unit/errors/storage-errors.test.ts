@@ -1,7 +1,7 @@
-import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempFolder } from '../temp-folder.js';
 import { AppError, formatErrorLine, toErrorData } from '../../../src-shared/errors/app-error.js';
 import {
   engineStorageError,
@@ -36,44 +36,37 @@ async function caught(work: () => Promise<unknown>): Promise<unknown> {
   throw new Error('expected a failure');
 }
 
-let dir = '';
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'kf-storage-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const folder = useTempFolder('kf-storage-');
 
 describe('problemOfCode', () => {
-  it('knows the codes of a full, read-only, locked or missing folder', () => {
-    expect(problemOfCode('ENOSPC')).toBe('no-space');
-    expect(problemOfCode('EDQUOT')).toBe('quota');
-    expect(problemOfCode('EROFS')).toBe('read-only');
-    expect(problemOfCode('EACCES')).toBe('no-permission');
-    expect(problemOfCode('EPERM')).toBe('no-permission');
-    expect(problemOfCode('ENOENT')).toBe('missing');
-    expect(problemOfCode('ENOTDIR')).toBe('not-a-folder');
-    expect(problemOfCode('EEXIST', 'mkdir')).toBe('not-a-folder');
-    expect(problemOfCode('EEXIST', 'open')).toBeUndefined();
-    expect(problemOfCode('ECONNREFUSED')).toBeUndefined();
-    expect(problemOfCode(undefined)).toBeUndefined();
+  it.each([
+    ['ENOSPC', undefined, 'no-space'],
+    ['EDQUOT', undefined, 'quota'],
+    ['EROFS', undefined, 'read-only'],
+    ['EACCES', undefined, 'no-permission'],
+    ['EPERM', undefined, 'no-permission'],
+    ['ENOENT', undefined, 'missing'],
+    ['ENOTDIR', undefined, 'not-a-folder'],
+    ['EEXIST', 'mkdir', 'not-a-folder'],
+    ['EEXIST', 'open', undefined],
+    ['ECONNREFUSED', undefined, undefined],
+    [undefined, undefined, undefined],
+  ] as const)('knows what %s (from %s) says of a folder: %s', (code, syscall, problem) => {
+    expect(problemOfCode(code, syscall)).toBe(problem);
   });
 });
 
 describe('paths', () => {
-  it('finds the folder of a path and whether it is in the output folder', () => {
-    expect(parentFolder('/mnt/x/a.iso')).toBe('/mnt/x');
-    expect(parentFolder('/mnt/x/logs/')).toBe('/mnt/x');
-    expect(parentFolder('/a')).toBe('/');
-    expect(parentFolder('a.iso')).toBe('.');
-    expect(parentFolder('C:\\out\\a.iso')).toBe('C:\\out');
-    expect(isWithin('/mnt/x/logs/a.log', '/mnt/x')).toBe(true);
-    expect(isWithin('/mnt/x', '/mnt/x/')).toBe(true);
-    expect(isWithin('/mnt/xy/a', '/mnt/x')).toBe(false);
+  it('finds the folder of a path', () => {
+    const paths = ['/mnt/x/a.iso', '/mnt/x/logs/', '/a', 'a.iso', 'C:\\out\\a.iso'];
+    expect(paths.map(parentFolder)).toEqual(['/mnt/x', '/mnt/x', '/', '.', 'C:\\out']);
+  });
+
+  it('tells whether a path is in the output folder', () => {
+    expect([isWithin('/mnt/x/logs/a.log', '/mnt/x'), isWithin('/mnt/x', '/mnt/x/'), isWithin('/mnt/xy/a', '/mnt/x')]).toEqual([true, true, false]);
     expect(placeOfPath('/mnt/x/a.iso', '/mnt/x')).toEqual({ kind: 'output', folder: '/mnt/x' });
     expect(placeOfPath('/tmp/kf/VARS.fd', '/mnt/x')).toEqual({ kind: 'folder', folder: '/tmp/kf' });
-    expect(placeOfPath(undefined, '/mnt/x')).toEqual({ kind: 'output', folder: '/mnt/x' });
-    expect(placeOfPath(undefined)).toEqual({ kind: 'unknown' });
+    expect([placeOfPath(undefined, '/mnt/x'), placeOfPath(undefined)]).toEqual([{ kind: 'output', folder: '/mnt/x' }, { kind: 'unknown' }]);
   });
 });
 
@@ -102,17 +95,17 @@ describe('fsErrorData', () => {
   });
 
   it('a missing folder and a file in the way, from real file system errors', async () => {
-    const missing = await caught(() => writeFile(join(dir, 'gone', 'a.iso'), 'x'));
-    expect(fsErrorData(missing, { outputDir: join(dir, 'gone') })).toMatchObject({
+    const missing = await caught(() => writeFile(join(folder(), 'gone', 'a.iso'), 'x'));
+    expect(fsErrorData(missing, { outputDir: join(folder(), 'gone') })).toMatchObject({
       code: 'folder-missing',
-      message: `The output folder ${join(dir, 'gone')} lost ${join(dir, 'gone', 'a.iso')} while it was written`,
+      message: `The output folder ${join(folder(), 'gone')} lost ${join(folder(), 'gone', 'a.iso')} while it was written`,
       hint: 'Choose an existing output folder (or reconnect its drive), then build again',
     });
-    await writeFile(join(dir, 'file'), 'x');
-    const inTheWay = await caught(() => mkdir(join(dir, 'file', 'out'), { recursive: true }));
-    expect(fsErrorData(inTheWay, { outputDir: join(dir, 'file', 'out') })).toMatchObject({ code: 'folder-missing', message: expect.stringContaining('is a file, not a folder') as string });
-    const exists = await caught(() => mkdir(join(dir, 'file'), { recursive: true }));
-    expect(fsErrorData(exists, { outputDir: join(dir, 'file') })).toMatchObject({ code: 'folder-missing', message: `The output folder ${join(dir, 'file')} cannot be used: ${join(dir, 'file')} is a file, not a folder` });
+    await writeFile(join(folder(), 'file'), 'x');
+    const inTheWay = await caught(() => mkdir(join(folder(), 'file', 'out'), { recursive: true }));
+    expect(fsErrorData(inTheWay, { outputDir: join(folder(), 'file', 'out') })).toMatchObject({ code: 'folder-missing', message: expect.stringContaining('is a file, not a folder') as string });
+    const exists = await caught(() => mkdir(join(folder(), 'file'), { recursive: true }));
+    expect(fsErrorData(exists, { outputDir: join(folder(), 'file') })).toMatchObject({ code: 'folder-missing', message: `The output folder ${join(folder(), 'file')} cannot be used: ${join(folder(), 'file')} is a file, not a folder` });
   });
 
   it('outside the output folder: names the folder itself', () => {
@@ -130,18 +123,11 @@ describe('fsErrorData', () => {
 });
 
 describe('problemInText', () => {
-  it('reads the words of the tools the builder runs (real output)', () => {
-    expect(problemInText("cp: error writing '/out/y': No space left on device")).toBe('no-space');
-    expect(problemInText('zstd: error 70 : Write error : cannot write block : No space left on device ')).toBe('no-space');
-    expect(problemInText('pigz: abort: write error on <stdout> (No space left on device)')).toBe('no-space');
-    expect(problemInText('xorriso : FAILURE : Image size 131303s exceeds free space on media 1024s')).toBe('no-space');
-    expect(problemInText('tar: /out/t.tar: Wrote only 8192 of 10240 bytes')).toBe('no-space');
-    expect(problemInText('FATAL ERROR: Failed to write to output filesystem')).toBe('no-space');
-    expect(problemInText('mke2fs: No space left on device while populating file system')).toBe('no-space');
-    expect(problemInText("truncate: cannot open '/ro/a' for writing: Read-only file system")).toBe('read-only');
-    expect(problemInText('libburn : SORRY : Failed to open device (a pseudo-drive) : Read-only file system')).toBe('read-only');
-    expect(problemInText("[Errno 30] Read-only file system: '/ro/x.bmap'")).toBe('read-only');
-    expect(problemInText('write: Disk quota exceeded')).toBe('quota');
+  // Real output of the tools the builder runs, one file of lines per problem (test/fixtures/storage).
+  it.each(['no-space', 'read-only', 'quota'])('reads every line of %s.txt as that problem', async (problem) => {
+    const lines = (await readFile(`test/fixtures/storage/${problem}.txt`, 'utf8')).split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(problemInText(line), line).toBe(problem);
   });
 
   it('counts permission refusals only on lines naming a known folder', () => {
@@ -201,7 +187,7 @@ describe('engineStorageError', () => {
 
 describe('toErrorData', () => {
   it('turns a file system error into what to do instead of "a bug"', async () => {
-    const file = join(dir, 'ro-test');
+    const file = join(folder(), 'ro-test');
     await writeFile(file, 'x');
     const handle = await open(file, 'r');
     const error = await caught(() => handle.write('y'));
