@@ -3,7 +3,6 @@ import { AppError } from '../../../src-shared/errors/app-error.js';
 import { DISK_GUID, diskPlan, grubenv, recoveryPartitionMiB, sgdiskArgs, uuidV5 } from '../../../src-main/artifacts/disk/disk-layout.js';
 import { biosBootCommands, biosBootPatches } from '../../../src-main/artifacts/disk/bios-boot.js';
 import { recoveryEfiStubCfg, recoveryGrubCfg, resetStage } from '../../../src-main/artifacts/disk/recovery-config.js';
-import { vhdChecksum, vhdFooter, vhdGeometry } from '../../../src-main/artifacts/disk/vhd-footer.js';
 import { buildOrder } from '../../../src-main/pipeline/build-pipeline.js';
 import { ipxeScript, netbootCmdline, netbootNames } from '../../../src-main/artifacts/netboot.js';
 
@@ -93,31 +92,6 @@ describe('recovery configs', () => {
     expect(stage).toContain('label: COS_RECOVERY');
     expect(stage).toContain('fsLabel: COS_STATE\n            size: 2356');
     expect(stage).toContain('kairos-agent --debug reset --unattended --reboot');
-  });
-});
-
-describe('VHD footer', () => {
-  it('uses the spec geometry', () => {
-    expect(vhdGeometry(1024 * 1024 * 1024)).toEqual({ cylinders: 2080, heads: 16, sectorsPerTrack: 63 });
-    expect(vhdGeometry(127 * 1024 ** 3)).toEqual({ cylinders: 65278, heads: 16, sectorsPerTrack: 255 });
-  });
-
-  it('writes a fixed-disk footer with a valid checksum', () => {
-    const f = vhdFooter(64 * 1024 * 1024, { now: new Date('2026-01-01T00:00:00Z'), uniqueId: Buffer.alloc(16, 1) });
-    expect(f).toHaveLength(512);
-    expect(f.toString('ascii', 0, 8)).toBe('conectix');
-    expect(f.readUInt32BE(12)).toBe(0x00010000);
-    expect(f.readBigUInt64BE(16)).toBe(0xffffffffffffffffn);
-    expect(f.readUInt32BE(24)).toBe(Date.UTC(2026, 0, 1) / 1000 - Date.UTC(2000, 0, 1) / 1000);
-    expect(f.readBigUInt64BE(40)).toBe(64n * 1024n * 1024n);
-    expect(f.readUInt32BE(60)).toBe(2);
-    expect(f.readUInt32BE(64)).toBe(vhdChecksum(f));
-    f[100] = 1;
-    expect(f.readUInt32BE(64)).not.toBe(vhdChecksum(f));
-  });
-
-  it('refuses a size that is not whole MiB', () => {
-    expect(() => vhdFooter(1000)).toThrow(/whole number of MiB/);
   });
 });
 
