@@ -1,16 +1,38 @@
 // Reading a VM's serial console: has the booted system reached userspace, or did the boot fail?
-// Pure; fed the console text as it arrives.
+// And, when a hostname is expected, did it boot under that name? Pure; fed the console text as it
+// arrives.
 
 export type Verdict =
   | { readonly status: 'passed'; readonly line: string }
   | { readonly status: 'failed'; readonly line: string; readonly reason: string };
 
+export interface SerialExpectations {
+  /**
+   * The name the login prompt must show (`<hostname> login:`): a regular expression the whole
+   * name must match (a plain name matches itself), e.g. `kairos-[0-9a-f]{4}` for a recipe's
+   * `kairos-{{ trunc 4 .MachineID }}`. With it, only the login prompt passes (it shows the name).
+   */
+  readonly hostname?: string | RegExp;
+}
+
+/** The getty's prompt; its first word is the machine's hostname. */
+const LOGIN_PROMPT = /^(\S+) login: ?/;
 // A bare "Reached target" is not enough: the initrd prints those too, also while failing.
-const SUCCESS: ReadonlyArray<RegExp> = [
-  /^\S+ login: ?/,
-  /Reached target .*multi-user\.target/,
-  /Reached target Multi-User System/,
-];
+const USERSPACE: ReadonlyArray<RegExp> = [/Reached target .*multi-user\.target/, /Reached target Multi-User System/];
+
+/** A hostname expectation as a pattern the whole name must match; throws on a bad expression. */
+export function hostnameMatcher(hostname: string | RegExp): RegExp {
+  const source = typeof hostname === 'string' ? hostname : hostname.source;
+  return new RegExp(`^(?:${source})$`, typeof hostname === 'string' ? '' : hostname.flags.replace(/[gy]/g, ''));
+}
+
+/** The verdict on the hostname a login prompt shows. */
+export function judgeHostname(name: string, expected: string | RegExp, line: string): Verdict {
+  if (hostnameMatcher(expected).test(name)) return { status: 'passed', line };
+  if (name === 'localhost') return { status: 'failed', line, reason: "booted as localhost: the cloud-config's hostname was not applied" };
+  const shown = typeof expected === 'string' ? expected : expected.source;
+  return { status: 'failed', line, reason: `booted as ${name}, not as the expected hostname (${shown})` };
+}
 
 const FAILURE: ReadonlyArray<readonly [RegExp, string]> = [
   [/Kernel panic - not syncing/, 'kernel panic'],
@@ -40,6 +62,13 @@ const PROMPT_FAILURES: ReadonlyArray<readonly [RegExp, string]> = [
 export class SerialWatcher {
   private carry = '';
   private verdictValue: Verdict | undefined;
+  private readonly hostname: string | RegExp | undefined;
+
+  constructor(expect: SerialExpectations = {}) {
+    // A bad expression fails here, before any boot.
+    if (expect.hostname !== undefined) hostnameMatcher(expect.hostname);
+    this.hostname = expect.hostname;
+  }
 
   /** Feeds console output; returns the verdict once there is one. */
   feed(chunk: string): Verdict | undefined {
@@ -50,9 +79,10 @@ export class SerialWatcher {
       const v = this.judge(line);
       if (v) return (this.verdictValue = v);
     }
-    // A login prompt has no newline after it: look at the unfinished line too.
+    // A login prompt has no newline after it: look at the unfinished line too (other failures
+    // wait for their whole line).
     const partial = this.judge(this.carry);
-    if (partial && partial.status === 'passed') return (this.verdictValue = partial);
+    if (partial && (partial.status === 'passed' || LOGIN_PROMPT.test(this.carry.trim()))) return (this.verdictValue = partial);
     const open = this.carry.trim();
     for (const [pattern, reason] of PROMPT_FAILURES) {
       if (pattern.test(open)) return (this.verdictValue = { status: 'failed', line: open, reason });
@@ -68,7 +98,10 @@ export class SerialWatcher {
     const line = raw.trim();
     if (line === '') return undefined;
     for (const [pattern, reason] of FAILURE) if (pattern.test(line)) return { status: 'failed', line, reason };
-    for (const pattern of SUCCESS) if (pattern.test(line)) return { status: 'passed', line };
+    const prompt = LOGIN_PROMPT.exec(line);
+    if (prompt) return this.hostname !== undefined ? judgeHostname(prompt[1]!, this.hostname, line) : { status: 'passed', line };
+    // Userspace without a name: enough unless a hostname is expected, which only the prompt shows.
+    if (this.hostname === undefined) for (const pattern of USERSPACE) if (pattern.test(line)) return { status: 'passed', line };
     return undefined;
   }
 }
