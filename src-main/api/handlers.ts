@@ -90,10 +90,11 @@ export function createApiServer(options: ApiOptions): ApiServer {
     'settings.get': () => store.settings(),
     'settings.set': (change) => store.updateSettings(Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined))),
     'recipe.validate': async (request) => {
-      const { parseRecipeYaml, validateRecipe } = await recipes();
-      if ('yaml' in request) return parseRecipeYaml(request.yaml);
-      const result = validateRecipe(request.recipe);
-      return result.ok ? result : { ok: false, issues: result.issues.map((i) => i.base) };
+      const [{ parseRecipeYaml, validateRecipe }, { frameworkOnlyNotes }] = await Promise.all([recipes(), import('../../src-shared/cloud-config/plain-image.js')]);
+      const result = 'yaml' in request ? parseRecipeYaml(request.yaml) : validateRecipe(request.recipe);
+      if (!result.ok) return { ok: false, issues: result.issues.map((i) => ('base' in i ? i.base : i)) };
+      const notes = frameworkOnlyNotes(result.recipe).map((n) => ({ path: `cloudConfig.${n.path}`, message: `${n.message}${n.line !== undefined ? ` (line ${n.line} of the cloud-config)` : ''}` }));
+      return { ok: true, recipe: result.recipe, ...(notes.length > 0 ? { notes } : {}) };
     },
     'recipe.dockerfile': async ({ recipe, osRelease, fetchBase }) => {
       const { dockerfilePreview } = await import('./dockerfile-preview.js');

@@ -28,11 +28,13 @@ async function readText(path: string, what: string): Promise<string> {
   }
 }
 
+function recipeError(issues: ReadonlyArray<RecipeIssue>, path: string): AppError {
+  return new AppError('recipe-invalid', issues.map((i) => issueLine(i, path)).join('\n'), { hint: 'Fix the field named above (see examples/ for a complete recipe)' });
+}
+
 async function loadRecipe(shell: CliShell, path: string): Promise<Recipe> {
   const result = await shell.request('recipe.validate', { yaml: await readText(path, 'recipe') });
-  if (!result.ok) {
-    throw new AppError('recipe-invalid', result.issues.map((i) => issueLine(i, path)).join('\n'), { hint: 'Fix the field named above (see examples/ for a complete recipe)' });
-  }
+  if (!result.ok) throw recipeError(result.issues, path);
   return result.recipe;
 }
 
@@ -76,9 +78,12 @@ export function createProgram(shell: CliShell): Command {
     .description('check a recipe; name the field of every problem')
     .argument('<recipe>', 'recipe YAML file')
     .action(async (path: string) => {
-      const recipe = await loadRecipe(shell, path);
+      const result = await shell.request('recipe.validate', { yaml: await readText(path, 'recipe') });
+      if (!result.ok) throw recipeError(result.issues, path);
+      const { recipe } = result;
       const { imageTagFor } = await import('../../src-shared/kairosify/dockerfile-common.js');
       process.stdout.write(`${path}: valid (${recipe.kairosify.method}, ${recipe.variant}, ${recipe.model}/${recipe.arch}) -> ${imageTagFor(recipe)}\n`);
+      for (const note of result.notes ?? []) process.stdout.write(`note: ${note.path}: ${note.message}\n`);
     });
 
   program

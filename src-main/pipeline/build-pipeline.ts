@@ -1,5 +1,6 @@
 // The whole build: kairosify, then every artifact the recipe asks for, from one cached rootfs and
 // one cached squashfs per image.
+import { plainImageSeed } from '../../src-shared/cloud-config/plain-image.js';
 import { hasFramework } from '../../src-shared/recipe/has-framework.js';
 import { join, resolve } from 'node:path';
 import type { ArtifactInfo, JobResult } from '../../src-shared/jobs/job-events.js';
@@ -88,6 +89,9 @@ async function build(request: BuildRequest, outputDir: string, ctx: JobContext):
       return { rootfs, liveSquashfs };
     });
     const extraCmdline = recipe.iso.cmdline || undefined;
+    // A plain image's cloud-config reaches cloud-init as user-data on every medium (plain-image.ts).
+    const userData = hasFramework(recipe) ? undefined : plainImageSeed(recipe.cloudConfig).userData;
+    const seed = userData !== undefined ? { userData } : {};
     const make = async (kind: ArtifactKind): Promise<ReadonlyArray<ArtifactInfo>> => {
       switch (kind) {
         case 'iso': {
@@ -95,7 +99,7 @@ async function build(request: BuildRequest, outputDir: string, ctx: JobContext):
           return [
             await buildIso(
               session,
-              { rootfs, squashfs: liveSquashfs, cloudConfig: recipe.cloudConfig, outputDir, fileName: `${name}.iso`, ...(overlayIso ? { overlayIso } : {}), ...(extraCmdline ? { extraCmdline } : {}) },
+              { rootfs, squashfs: liveSquashfs, cloudConfig: recipe.cloudConfig, ...seed, outputDir, fileName: `${name}.iso`, ...(overlayIso ? { overlayIso } : {}), ...(extraCmdline ? { extraCmdline } : {}) },
               ctx,
             ),
           ];
@@ -113,6 +117,7 @@ async function build(request: BuildRequest, outputDir: string, ctx: JobContext):
                 recovery: recoveryFormat(recipe),
                 framework: hasFramework(recipe),
                 cloudConfig: recipe.cloudConfig,
+                ...seed,
                 outputDir,
                 fileName: `${name}-${firmware}.raw`,
                 sizeMiB: recipe.disk.sizeMiB,
@@ -129,7 +134,7 @@ async function build(request: BuildRequest, outputDir: string, ctx: JobContext):
           const keys = await ensureKeys(session, { ...(recipe.trustedBoot.keysFolder ? { keysFolder: recipe.trustedBoot.keysFolder } : {}), outputDir, name }, ctx);
           return buildUki(
             session,
-            { rootfs, keysDir: keys.dir, outputDir, name, secureBootEnroll: recipe.trustedBoot.enroll, ...(extraCmdline ? { extraCmdline } : {}) },
+            { rootfs, keysDir: keys.dir, outputDir, name, secureBootEnroll: recipe.trustedBoot.enroll, ...seed, ...(extraCmdline ? { extraCmdline } : {}) },
             ctx,
           );
         }

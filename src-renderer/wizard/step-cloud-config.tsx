@@ -1,6 +1,8 @@
 // Step 4: the cloud-config: a form for the usual fields, and the full YAML to edit, both checked.
 import { Suspense, lazy, useEffect, useMemo } from 'react';
 import { readCloudConfigForm, validateCloudConfig, writeCloudConfigForm, type CloudConfigForm } from '../../src-shared/cloud-config/cloud-config.js';
+import { FRAMEWORK_ONLY, plainImageSeed } from '../../src-shared/cloud-config/plain-image.js';
+import { hasFramework } from '../../src-shared/recipe/has-framework.js';
 import { Field } from '../components/field.js';
 import { useAppStore } from '../stores/app-store.js';
 import { useRecipeStore } from '../stores/recipe-store.js';
@@ -13,7 +15,14 @@ export function StepCloudConfig() {
   const patch = useRecipeStore((s) => s.patch);
   const setBlockers = useAppStore((s) => s.setBlockers);
   const form = useMemo(() => readCloudConfigForm(text), [text]);
-  const issues = useMemo(() => validateCloudConfig(text), [text]);
+  const kairosify = useRecipeStore((s) => s.draft.kairosify);
+  const plain = !hasFramework({ kairosify: kairosify ?? {} });
+  // Without the framework cloud-init applies the cloud-config: what it leaves out, and templates it cannot render.
+  const seed = useMemo(() => (plain ? plainImageSeed(text) : undefined), [plain, text]);
+  const issues = useMemo(
+    () => [...validateCloudConfig(text), ...(seed?.errors ?? []).map((e) => ({ severity: 'error' as const, message: e.message, ...(e.line !== undefined ? { line: e.line } : {}) }))],
+    [text, seed],
+  );
   const errors = issues.filter((i) => i.severity === 'error');
 
   useEffect(() => {
@@ -64,6 +73,23 @@ export function StepCloudConfig() {
       <Suspense fallback={<textarea className="code" rows={12} value={text} readOnly aria-labelledby="yaml-title" />}>
         <YamlEditor value={text} onChange={(value) => patch({ cloudConfig: value })} label="Cloud-config YAML" />
       </Suspense>
+      {seed && seed.frameworkOnly.length > 0 && (
+        <div className="notice" data-testid="framework-only">
+          <p>
+            This image has no Kairos framework: cloud-init applies the hostname, users, SSH keys, files and time zone. These keys are applied only with
+            the Kairos framework (System step):
+          </p>
+          <ul aria-label="Keys applied only with the Kairos framework">
+            {seed.frameworkOnly.map((n) => (
+              <li key={n.path}>
+                <code>{n.path}</code>
+                {n.line !== undefined ? ` (line ${n.line})` : ''}
+                {n.message !== FRAMEWORK_ONLY ? `: ${n.message}` : ''}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       {issues.length > 0 && (
         <ul className="issues" aria-label="Cloud-config problems">
           {issues.map((i, n) => (

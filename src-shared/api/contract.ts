@@ -98,7 +98,12 @@ export interface DriveList {
 }
 
 export type ValidationResult =
-  | { readonly ok: true; readonly recipe: Recipe }
+  | {
+      readonly ok: true;
+      readonly recipe: Recipe;
+      /** What the recipe asks that its image will not do: cloud-config keys applied only with the Kairos framework. */
+      readonly notes?: ReadonlyArray<RecipeIssue>;
+    }
   | { readonly ok: false; readonly issues: ReadonlyArray<RecipeIssue> };
 
 // ---- request payload schemas (checked at run time at every shell) -------------------------

@@ -25,7 +25,7 @@ export interface CloudConfigIssue {
 const KNOWN_TOP = [
   'users', 'install', 'reset', 'upgrade', 'stages', 'hostname', 'k3s', 'k3s-agent', 'k0s', 'k0s-worker', 'kubevip',
   'p2p', 'bundles', 'debug', 'strict', 'logs', 'cloud-init-paths', 'fail_on_bundles_errors', 'growpart', 'name',
-  'options', 'config_url', 'runcmd', 'write_files', 'bootcmd', 'ssh_authorized_keys',
+  'options', 'config_url', 'runcmd', 'write_files', 'bootcmd', 'ssh_authorized_keys', 'timezone',
 ];
 const KNOWN_PROVIDER = ['enabled', 'args', 'env', 'replace_args', 'replace_env', 'embedded_registry'];
 const KNOWN_USER = ['name', 'passwd', 'lock_passwd', 'lockPasswd', 'groups', 'ssh_authorized_keys', 'homedir', 'shell', 'primary_group', 'uid', 'system', 'gecos'];

@@ -1,6 +1,7 @@
 // The scratch method: the seed "Build Kairos from scratch" recipe, written out step by step so
 // a reader sees exactly what makes the image bootable. Step order is chosen for Docker's cache:
 // the slow package install comes first and only changes when packages do.
+import { CLOUD_CFG, DS_IDENTIFY_CFG, SEED_SCRIPT, SEED_SCRIPT_PATH, SEED_UNIT, SEED_UNIT_NAME } from './cloud-init-seed.js';
 import { hasFramework } from '../recipe/has-framework.js';
 import type { Recipe } from '../recipe/recipe-schema.js';
 import { AppError } from '../errors/app-error.js';
@@ -101,7 +102,8 @@ export function scratchDockerfile(recipe: Recipe, osRelease: OsRelease, appVersi
   const family = supportedFamily(osRelease);
   checkFamilyOptions(recipe, family, osRelease);
   const q = shellQuote;
-  const packages = packageSelection({ family, release: osRelease, arch: recipe.arch, model: recipe.model, trustedBoot: recipe.trustedBoot.enabled });
+  const plain = !hasFramework(recipe);
+  const packages = packageSelection({ family, release: osRelease, arch: recipe.arch, model: recipe.model, trustedBoot: recipe.trustedBoot.enabled, plain });
   const all = [...packages.base, ...packages.kernel, ...packages.boot];
   const framework = recipe.kairosify.framework;
   const release = kairosRelease(recipe, { flavor: osRelease.id, release: osRelease.versionId, family }, `kairos-factory-${appVersion}`);
@@ -119,7 +121,17 @@ export function scratchDockerfile(recipe: Recipe, osRelease: OsRelease, appVersi
   w.run(install.commands).blank();
 
   if (framework === 'none') {
-    w.comment('2. Kairos framework: none (a plain bootable image).');
+    w.comment('2. Kairos framework: none (a plain bootable image): cloud-init applies the cloud-config, from a')
+      .comment('   NoCloud seed the boot medium carries (the hostname, users, SSH keys, files, time zone).')
+      .run([
+        `mkdir -p /etc/cloud/cloud.cfg.d ${q(SEED_SCRIPT_PATH.replace(/\/[^/]+$/, ''))}`,
+        writeFileCommand('/etc/cloud/cloud.cfg.d/90-kairos-factory.cfg', CLOUD_CFG, q),
+        writeFileCommand('/etc/cloud/ds-identify.cfg', DS_IDENTIFY_CFG, q),
+        writeFileCommand(SEED_SCRIPT_PATH, SEED_SCRIPT, q),
+        `chmod 755 ${q(SEED_SCRIPT_PATH)}`,
+        writeFileCommand(`/etc/systemd/system/${SEED_UNIT_NAME}`, SEED_UNIT, q),
+        `systemctl enable ${SEED_UNIT_NAME} cloud-init-local.service cloud-init.service cloud-config.service cloud-final.service`,
+      ]);
   } else {
     w.comment(`2. Kairos framework: immucore, kairos-agent and their services and ${family === 'alpine' ? 'initrd init' : 'dracut module'}.`)
       .instruction(`COPY --from=${framework} / /`);

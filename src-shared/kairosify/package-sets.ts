@@ -4,6 +4,7 @@
 // the same kinds of things (init, network, time, SSH, disk tools, kernel, grub, initramfs
 // tools) under its own package names.
 import type { Arch } from '../recipe/catalog.js';
+import { cloudInitPackages } from './cloud-init-seed.js';
 import type { OsFamily, OsRelease } from './os-release.js';
 
 export interface PackageSelection {
@@ -20,6 +21,8 @@ export interface PackageContext {
   /** The recipe's model: Raspberry Pi models take a board kernel on some families. */
   readonly model: string;
   readonly trustedBoot: boolean;
+  /** No Kairos framework: cloud-init applies the cloud-config (cloud-init-seed.ts). */
+  readonly plain?: boolean;
 }
 
 /** In every family (kairos-init "common"). */
@@ -127,6 +130,11 @@ export const SCRATCH_FAMILIES: ReadonlyArray<OsFamily> = ['debian', 'ubuntu', 'f
 export const TRUSTED_BOOT_FAMILIES: ReadonlyArray<OsFamily> = ['debian', 'ubuntu'];
 
 export function packageSelection(ctx: PackageContext): PackageSelection {
+  const selection = familySelection(ctx);
+  return ctx.plain ? { ...selection, base: [...selection.base, ...cloudInitPackages(ctx.family)] } : selection;
+}
+
+function familySelection(ctx: PackageContext): PackageSelection {
   switch (ctx.family) {
     case 'debian':
     case 'ubuntu':

@@ -1,5 +1,7 @@
 // The Recipe: one plain, serialisable description of a build. Every wizard step edits a part of
 // it, the CLI reads it from YAML, and the engine builds exactly what it says.
+import { plainImageSeed } from '../cloud-config/plain-image.js';
+import { hasFramework } from './has-framework.js';
 import { z } from 'zod';
 import {
   ARCHES,
@@ -194,6 +196,12 @@ export const RecipeSchema = z
     }
     if (r.trustedBoot.keysFolder !== undefined && !r.trustedBoot.enabled) {
       ctx.addIssue({ code: 'custom', path: ['trustedBoot', 'keysFolder'], message: 'keys are only used with Trusted Boot enabled' });
+    }
+    if (!hasFramework(r)) {
+      // No Kairos agent in the image: cloud-init applies the cloud-config, and renders only the machine id.
+      for (const error of plainImageSeed(r.cloudConfig).errors) {
+        ctx.addIssue({ code: 'custom', path: ['cloudConfig'], message: `${error.line !== undefined ? `line ${error.line}: ` : ''}${error.message}` });
+      }
     }
     const header = r.cloudConfig.trimStart().split('\n', 1)[0]?.trim() ?? '';
     if (!['#cloud-config', '#kairos-config', '#node-config'].includes(header)) {

@@ -3,6 +3,7 @@
 // created in place at its partition's offset (mkfs.fat --offset, mke2fs -E offset, mtools) from a
 // staging folder. The recovery system comes from the cache: the squashfs as it is, or an ext2
 // image of the rootfs built once per image.
+import { MEDIUM_USER_DATA } from '../../../src-shared/kairosify/cloud-init-seed.js';
 import type { ArtifactInfo } from '../../../src-shared/jobs/job-events.js';
 import { shellQuote } from '../../../src-shared/util/shell-quote.js';
 import type { BuilderSession } from '../../builder/builder-session.js';
@@ -24,6 +25,8 @@ export interface RawRequest {
   /** The image has the Kairos framework (immucore, agent, /etc/cos/grub.cfg). */
   readonly framework: boolean;
   readonly cloudConfig: string;
+  /** A plain image's cloud-init user-data (plain-image.ts), carried on COS_OEM as kairos-factory/user-data. */
+  readonly userData?: string;
   readonly outputDir: string;
   readonly fileName: string;
   readonly sizeMiB: number;
@@ -108,6 +111,7 @@ export async function buildRawDisk(session: BuilderSession, request: RawRequest,
     // Config files, written from here so their texts are the tested ones.
     const files: Array<[string, string]> = [
       ['oem/90_custom.yaml', request.cloudConfig.endsWith('\n') ? request.cloudConfig : `${request.cloudConfig}\n`],
+      ...(request.userData !== undefined ? [[`oem/${MEDIUM_USER_DATA}`, request.userData] as [string, string]] : []),
       ['oem/grubenv', grubenv({ next_entry: 'recovery' })],
       ['recovery/grub2/grub.cfg', recoveryEfiStubCfg()],
       ['esp/EFI/BOOT/grub.cfg', recoveryEfiStubCfg()],

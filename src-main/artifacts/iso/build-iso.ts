@@ -1,4 +1,5 @@
 // Builds the hybrid BIOS/UEFI ISO in the builder container from the cached rootfs and squashfs.
+import { MEDIUM_USER_DATA } from '../../../src-shared/kairosify/cloud-init-seed.js';
 import type { Readable } from 'node:stream';
 import type { ArtifactInfo } from '../../../src-shared/jobs/job-events.js';
 import { shellQuote } from '../../../src-shared/util/shell-quote.js';
@@ -28,6 +29,8 @@ export interface IsoRequest {
   /** A folder in the builder whose files are added to the ISO's root (overlay-iso). */
   readonly overlayIso?: string;
   readonly cloudConfig: string;
+  /** A plain image's cloud-init user-data (plain-image.ts), carried as kairos-factory/user-data. */
+  readonly userData?: string;
   /** Host folder of the output, mounted at /out in the builder. */
   readonly outputDir: string;
   readonly fileName: string;
@@ -42,6 +45,7 @@ function stageTar(request: IsoRequest): Readable {
       ...(request.grubTimeout !== undefined ? { timeout: request.grubTimeout } : {}),
     })],
     ['iso-stage/config.yaml', request.cloudConfig.endsWith('\n') ? request.cloudConfig : `${request.cloudConfig}\n`],
+    ...(request.userData !== undefined ? [[`iso-stage/${MEDIUM_USER_DATA}`, request.userData] as [string, string]] : []),
     ['efi/grub.cfg', grubEfiStubConfig()],
     // Distribution-signed GRUBs carry their own early config: Debian's and Ubuntu's look for
     // /.disk/info on the CD and then read /boot/grub/grub.cfg there; others read grub.cfg next to

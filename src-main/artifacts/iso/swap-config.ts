@@ -1,6 +1,8 @@
 // A new cloud-config in an existing ISO, without rebuilding it: xorriso copies the ISO with
 // /config.yaml replaced and "replays" its boot setup (El Torito for BIOS and UEFI, the hybrid MBR,
 // the GPT with the appended ESP). Seconds instead of a build; runs in the builder container.
+import { plainImageSeed } from '../../../src-shared/cloud-config/plain-image.js';
+import { MEDIUM_USER_DATA } from '../../../src-shared/kairosify/cloud-init-seed.js';
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AppError } from '../../../src-shared/errors/app-error.js';
@@ -50,11 +52,22 @@ export async function swapIsoConfig(request: SwapConfigRequest, ctx: JobContext)
         withOutputFiles(session, outDir, ctx.signal, async (files) => {
           const partial = files.partial(basename(output)).builder;
           await session.run(['mkdir', '-p', '/work/swap'], { what: 'prepare' });
-          await session.putArchive(textTar([['config.yaml', request.cloudConfig.endsWith('\n') ? request.cloudConfig : `${request.cloudConfig}\n`]]), '/work/swap');
+          // A plain image's ISO also carries the cloud-config as cloud-init user-data: swapped too, when there.
+          const seed = plainImageSeed(request.cloudConfig);
+          if (seed.errors.length > 0) throw new AppError('recipe-invalid', `The cloud-config cannot be used: ${seed.errors[0]!.message}`);
+          await session.putArchive(
+            textTar([
+              ['config.yaml', request.cloudConfig.endsWith('\n') ? request.cloudConfig : `${request.cloudConfig}\n`],
+              ['user-data', seed.userData ?? '#cloud-config\n'],
+            ]),
+            '/work/swap',
+          );
+          const input = shellQuote(`/in/${basename(iso)}`);
           await session.script(
             [
               `rm -f ${shellQuote(partial)}`,
-              `xorriso -indev ${shellQuote(`/in/${basename(iso)}`)} -outdev ${shellQuote(partial)} -boot_image any replay -map /work/swap/config.yaml ${ISO_CLOUD_CONFIG} -end`,
+              `if xorriso -indev ${input} -find /${MEDIUM_USER_DATA} 2>/dev/null | grep -q .; then seed="-map /work/swap/user-data /${MEDIUM_USER_DATA}"; else seed=""; fi`,
+              `xorriso -indev ${input} -outdev ${shellQuote(partial)} -boot_image any replay -map /work/swap/config.yaml ${ISO_CLOUD_CONFIG} $seed -end`,
               ownedBy(shellQuote(partial)),
             ].join('\n'),
             { what: 'xorriso', onLine: (l) => ctx.detail('artifacts', l) },

@@ -1,6 +1,7 @@
 // Builds the Trusted Boot artifacts in the builder container: a signed UKI (<name>.uki.efi) and an
 // ISO whose ESP starts it through a signed systemd-boot (<name>.uki.iso). Trusted Boot images have
 // no /boot/initrd: the initrd is the whole root filesystem (AuroraBoot's way), cached per image.
+import { IMAGE_USER_DATA } from '../../../src-shared/kairosify/cloud-init-seed.js';
 import type { ArtifactInfo } from '../../../src-shared/jobs/job-events.js';
 import type { BuilderSession } from '../../builder/builder-session.js';
 import type { JobContext } from '../../jobs/job-context.js';
@@ -41,6 +42,11 @@ export interface UkiRequest {
   readonly extraCmdline?: string;
   /** systemd-boot's key enrolment from the ESP (default manual: a menu entry in Setup Mode). */
   readonly secureBootEnroll?: SecureBootEnroll;
+  /**
+   * A plain image's cloud-init user-data (plain-image.ts): the UKI's initrd is the whole system, so
+   * it goes in as /etc/kairos-factory/user-data, one more cpio archive after the cached ones.
+   */
+  readonly userData?: string;
 }
 
 /** The cached initrd of an image (zstd-compressed newc cpio of its whole root filesystem). */
@@ -169,6 +175,9 @@ async function signedUki(
     ]),
     work,
   );
+  if (request.userData !== undefined) {
+    await session.putArchive(textTar([[`seed-root${IMAGE_USER_DATA}`, request.userData]], 0o600), work);
+  }
   // The section files, as links in the work folder: the kernel behind /boot/vmlinuz, the
   // image's os-release (the boot menu shows its PRETTY_NAME), the kernel version.
   await session.script(
@@ -184,7 +193,10 @@ async function signedUki(
       'printf "%s" "$kver" > uname',
       'ln -s "$kernel" linux',
       'ln -s "$osrel" osrel',
-      `ln -s ${q(initrd)} initrd`,
+      // The kernel unpacks concatenated archives one after the other: the seed lands on the cached system.
+      request.userData !== undefined
+        ? `(cd seed-root && find . | LC_ALL=C sort | cpio -o -H newc --quiet --reproducible | zstd -q -3) > seed.cpio.zst && cat ${q(initrd)} seed.cpio.zst > initrd && rm -rf seed-root seed.cpio.zst`
+        : `ln -s ${q(initrd)} initrd`,
       'echo "kernel $kver"',
     ].join('\n'),
     { what: 'find the kernel', onLine: detail },

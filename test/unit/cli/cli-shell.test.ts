@@ -31,6 +31,7 @@ vi.mock('../../../src-main/api/handlers.js', async (importOriginal) => {
 const { main } = await import('../../../src-main/cli/main.js');
 
 let dir = '';
+const folderPath = (): string => dir;
 let out = '';
 let err = '';
 
@@ -68,6 +69,13 @@ describe('each CLI command goes through the handler table', () => {
     await writeFile(typo, (await readFile('examples/debian-bookworm.yaml', 'utf8')).replace(/^variant:/m, 'varient:'));
     expect(await run('validate', typo)).toBe(2);
     expect(err).toMatch(/typo\.yaml:\d+:1: varient: unknown field; did you mean "variant"\?/);
+  });
+
+  it('validate names the cloud-config keys a plain image does not apply', async () => {
+    const recipe = join(folderPath(), 'plain.yaml');
+    await writeFile(recipe, (await readFile('examples/debian-bookworm.yaml', 'utf8')).replace('cloudConfig: |\n  #cloud-config\n', 'cloudConfig: |\n  #cloud-config\n  install:\n    auto: true\n'));
+    expect(await run('validate', recipe)).toBe(0);
+    expect(out).toMatch(/^note: cloudConfig\.install: applied only with the Kairos framework \(line 2 of the cloud-config\)$/m);
   });
 
   it('dockerfile -> recipe.validate, recipe.dockerfile', async () => {

@@ -102,3 +102,17 @@ describe('parseRecipeYaml', () => {
     expect(second).toEqual(first);
   });
 });
+
+describe('cloud-config of a plain image (framework none)', () => {
+  it('refuses a template cloud-init cannot render, naming it and the line in the recipe', () => {
+    const text = example.replace('hostname: kairos-{{ trunc 4 .MachineID }}', 'hostname: "{{ .Values.site }}-node"');
+    const issues = issuesOf(text);
+    expect(issues).toEqual([expect.objectContaining({ path: 'cloudConfig', message: expect.stringContaining('the template {{ .Values.site }} needs the Kairos framework to render') as string })]);
+    expect(issues[0]?.line).toBe(text.split('\n').findIndex((l) => l.startsWith('cloudConfig:')) + 1);
+  });
+
+  it('takes the same template in an image with the framework (Kairos renders it)', () => {
+    const text = example.replace('hostname: kairos-{{ trunc 4 .MachineID }}', 'hostname: "{{ .Values.site }}-node"').replace('framework: none', 'framework: quay.io/kairos/framework:v2.20.0');
+    expect(parseRecipeYaml(text).ok).toBe(true);
+  });
+});

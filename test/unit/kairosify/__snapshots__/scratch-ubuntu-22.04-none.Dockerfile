@@ -44,6 +44,8 @@ RUN set -e; \
       gdisk \
       fdisk \
       efibootmgr \
+      cloud-init \
+      ssh-import-id \
       linux-image-generic-hwe-22.04 \
       linux-firmware \
       grub2-common \
@@ -57,7 +59,16 @@ RUN set -e; \
     apt-get clean; \
     rm -rf /var/lib/apt/lists/*
 
-# 2. Kairos framework: none (a plain bootable image).
+# 2. Kairos framework: none (a plain bootable image): cloud-init applies the cloud-config, from a
+#    NoCloud seed the boot medium carries (the hostname, users, SSH keys, files, time zone).
+RUN set -e; \
+    mkdir -p /etc/cloud/cloud.cfg.d /usr/libexec/kairos-factory; \
+    printf '%s\n' '#cloud-config' '# Kairos Factory, plain image: the cloud-config comes from the boot medium (kairos-factory-nocloud-seed.service).' 'datasource_list: [ NoCloud, None ]' network: '  config: disabled' 'users: []' 'ssh_deletekeys: false' 'ssh_genkeytypes: []' > /etc/cloud/cloud.cfg.d/90-kairos-factory.cfg; \
+    printf '%s\n' 'policy: enabled' > /etc/cloud/ds-identify.cfg; \
+    printf '%s\n' '#!/bin/sh' '# Kairos Factory, plain image: hands cloud-init the user-data the boot medium carries (made from the' '# recipe'\''s cloud-config), as a NoCloud seed whose instance id is this machine'\''s machine-id.' seed=/var/lib/cloud/seed/nocloud work=/run/kairos-factory 'mkdir -p "$seed" "$work"' 'rm -f "$seed/user-data" "$seed/meta-data"' 'from=""' 'url=$(tr '\'' '\'' '\''\n'\'' < /proc/cmdline | sed -n '\''s/^kf.userdata=//p'\'' | tail -n1)' 'if [ -n "$url" ] && curl -fsSL --retry 3 --connect-timeout 5 -o "$work/user-data" "$url"; then' '  from="$url"' fi 'if [ -z "$from" ] && [ -f /run/initramfs/live/kairos-factory/user-data ]; then' '  cp /run/initramfs/live/kairos-factory/user-data "$work/user-data" && from="the live medium"' fi 'if [ -z "$from" ] && oem=$(blkid -L COS_OEM 2>/dev/null); then' '  mkdir -p "$work/oem"' '  if mount -o ro "$oem" "$work/oem"; then' '    [ -f "$work/oem/kairos-factory/user-data" ] && cp "$work/oem/kairos-factory/user-data" "$work/user-data" && from="COS_OEM ($oem)"' '    umount "$work/oem"' '  fi' fi 'if [ -z "$from" ] && [ -f /etc/kairos-factory/user-data ]; then' '  cp /etc/kairos-factory/user-data "$work/user-data" && from="the image"' fi 'if [ -z "$from" ]; then' '  echo "kairos-factory: no cloud-config on this boot medium"' '  exit 0' fi 'mv "$work/user-data" "$seed/user-data"' 'printf '\''instance-id: %s\n'\'' "$(cat /etc/machine-id)" > "$seed/meta-data"' 'echo "kairos-factory: the cloud-config from $from is handed to cloud-init"' > /usr/libexec/kairos-factory/nocloud-seed; \
+    chmod 755 /usr/libexec/kairos-factory/nocloud-seed; \
+    printf '%s\n' '[Unit]' 'Description=Hand the boot medium'\''s cloud-config to cloud-init (Kairos Factory)' DefaultDependencies=no After=systemd-remount-fs.service 'Before=cloud-init-local.service sysinit.target' RequiresMountsFor=/var/lib/cloud '' '[Service]' Type=oneshot ExecStart=/usr/libexec/kairos-factory/nocloud-seed StandardOutput=journal+console '' '[Install]' WantedBy=cloud-init-local.service > /etc/systemd/system/kairos-factory-nocloud-seed.service; \
+    systemctl enable kairos-factory-nocloud-seed.service cloud-init-local.service cloud-init.service cloud-config.service cloud-final.service
 
 # 3. /etc/kairos-release
 RUN printf '%s\n' 'KAIROS_ID="kairos"' 'KAIROS_ID_LIKE="kairos-core-ubuntu-22.04"' 'KAIROS_NAME="kairos-core-ubuntu-22.04"' 'KAIROS_VERSION="v1.0.0"' 'KAIROS_ARCH="amd64"' 'KAIROS_TARGETARCH="amd64"' 'KAIROS_FLAVOR="ubuntu"' 'KAIROS_FLAVOR_RELEASE="22.04"' 'KAIROS_FAMILY="debian"' 'KAIROS_MODEL="generic"' 'KAIROS_VARIANT="core"' 'KAIROS_BUG_REPORT_URL="https://github.com/kairos-io/kairos/issues"' 'KAIROS_HOME_URL="https://github.com/kairos-io/kairos"' 'KAIROS_RELEASE="v1.0.0"' 'KAIROS_FIPS="false"' 'KAIROS_TRUSTED_BOOT="false"' 'KAIROS_INIT_VERSION="kairos-factory-0.1.0"' > /etc/kairos-release

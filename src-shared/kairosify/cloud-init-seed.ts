@@ -1,0 +1,99 @@
+// What a plain image (scratch method, framework: none) carries to apply its cloud-config: cloud-init
+// with a NoCloud seed that a oneshot unit writes at boot from the user-data the boot medium carries
+// (plain-image.ts makes it from the recipe's cloud-config, beside the file Kairos would read):
+//   - netboot: the URL in the kernel argument kf.userdata= (fetched with curl);
+//   - the live ISO: kairos-factory/user-data on the medium (/run/initramfs/live, dracut's mount);
+//   - raw, VHD and GCE disks: kairos-factory/user-data on the COS_OEM partition (mounted read-only);
+//   - a UKI: /etc/kairos-factory/user-data inside it (its initrd is the whole system).
+// The machine-id becomes cloud-init's instance id, which is what {{ .MachineID }} renders to.
+// Pure texts, written into the image by the scratch Dockerfile.
+import type { OsFamily } from './os-release.js';
+
+export const SEED_SCRIPT_PATH = '/usr/libexec/kairos-factory/nocloud-seed';
+export const SEED_UNIT_NAME = 'kairos-factory-nocloud-seed.service';
+/** Where each medium carries the user-data, relative to its root (ISO, COS_OEM) or in the image. */
+export const MEDIUM_USER_DATA = 'kairos-factory/user-data';
+export const IMAGE_USER_DATA = '/etc/kairos-factory/user-data';
+export const USER_DATA_ARG = 'kf.userdata';
+
+export const SEED_SCRIPT = `#!/bin/sh
+# Kairos Factory, plain image: hands cloud-init the user-data the boot medium carries (made from the
+# recipe's cloud-config), as a NoCloud seed whose instance id is this machine's machine-id.
+seed=/var/lib/cloud/seed/nocloud
+work=/run/kairos-factory
+mkdir -p "$seed" "$work"
+rm -f "$seed/user-data" "$seed/meta-data"
+from=""
+url=$(tr ' ' '\\n' < /proc/cmdline | sed -n 's/^${USER_DATA_ARG}=//p' | tail -n1)
+if [ -n "$url" ] && curl -fsSL --retry 3 --connect-timeout 5 -o "$work/user-data" "$url"; then
+  from="$url"
+fi
+if [ -z "$from" ] && [ -f /run/initramfs/live/${MEDIUM_USER_DATA} ]; then
+  cp /run/initramfs/live/${MEDIUM_USER_DATA} "$work/user-data" && from="the live medium"
+fi
+if [ -z "$from" ] && oem=$(blkid -L COS_OEM 2>/dev/null); then
+  mkdir -p "$work/oem"
+  if mount -o ro "$oem" "$work/oem"; then
+    [ -f "$work/oem/${MEDIUM_USER_DATA}" ] && cp "$work/oem/${MEDIUM_USER_DATA}" "$work/user-data" && from="COS_OEM ($oem)"
+    umount "$work/oem"
+  fi
+fi
+if [ -z "$from" ] && [ -f ${IMAGE_USER_DATA} ]; then
+  cp ${IMAGE_USER_DATA} "$work/user-data" && from="the image"
+fi
+if [ -z "$from" ]; then
+  echo "kairos-factory: no cloud-config on this boot medium"
+  exit 0
+fi
+mv "$work/user-data" "$seed/user-data"
+printf 'instance-id: %s\\n' "$(cat /etc/machine-id)" > "$seed/meta-data"
+echo "kairos-factory: the cloud-config from $from is handed to cloud-init"
+`;
+
+export const SEED_UNIT = `[Unit]
+Description=Hand the boot medium's cloud-config to cloud-init (Kairos Factory)
+DefaultDependencies=no
+After=systemd-remount-fs.service
+Before=cloud-init-local.service sysinit.target
+RequiresMountsFor=/var/lib/cloud
+
+[Service]
+Type=oneshot
+ExecStart=${SEED_SCRIPT_PATH}
+StandardOutput=journal+console
+
+[Install]
+WantedBy=cloud-init-local.service
+`;
+
+/**
+ * cloud-init's settings: only NoCloud (the seed above), no network configuration of its own (the
+ * image's network setup stays), no default user, SSH host keys left to the image's own unit.
+ */
+export const CLOUD_CFG = `#cloud-config
+# Kairos Factory, plain image: the cloud-config comes from the boot medium (${SEED_UNIT_NAME}).
+datasource_list: [ NoCloud, None ]
+network:
+  config: disabled
+users: []
+ssh_deletekeys: false
+ssh_genkeytypes: []
+`;
+
+/** ds-identify would look for a seed before the unit above wrote it, and turn cloud-init off. */
+export const DS_IDENTIFY_CFG = 'policy: enabled\n';
+
+/** cloud-init and what the translated user-data may use, per family (github: keys need ssh-import-id). */
+export function cloudInitPackages(family: OsFamily): string[] {
+  switch (family) {
+    case 'debian':
+    case 'ubuntu':
+      return ['cloud-init', 'ssh-import-id'];
+    case 'fedora':
+    case 'rhel':
+    case 'opensuse':
+      return ['cloud-init'];
+    case 'alpine':
+      return ['cloud-init'];
+  }
+}
