@@ -1,5 +1,5 @@
-// qemu command lines for boot tests. Pure: the same inputs give the same argv, which the README's
-// "independent" command line mirrors.
+// qemu command lines for boot tests. Pure: the same inputs give the same argv. The README's
+// "independent" command line is its BIOS form, with the console on the terminal instead.
 
 export type Firmware = 'bios' | 'uefi';
 export type Accel = 'tcg' | 'kvm' | 'hvf' | 'whpx';
@@ -10,7 +10,14 @@ export interface QemuOptions {
   readonly media: MediaKind;
   readonly firmware: Firmware;
   readonly accel: Accel;
+  /** Where qemu writes the serial console (everything the guest prints). */
   readonly serialLog: string;
+  /**
+   * A Unix socket qemu listens on for the same serial console, two-way: what a client writes
+   * there is typed on the console (a login). The guest never waits for a client: until one
+   * connects, the output only goes to serialLog.
+   */
+  readonly serialSocket: string;
   readonly memoryMiB?: number;
   readonly cpus?: number;
   /** UEFI: firmware code (read-only) and this run's private copy of the variables store. */
@@ -41,8 +48,9 @@ export function qemuArgs(o: QemuOptions): string[] {
   args.push('-machine', o.firmware === 'uefi' ? (o.secureBoot ? 'q35,smm=on' : 'q35') : 'pc');
   if (o.secureBoot) args.push('-global', 'driver=cfi.pflash01,property=secure,value=on');
   // No display, no video card (soft lockups under TCG), no reboot: a panic or reset ends qemu.
-  // "-serial file:PATH" takes the rest of the argument as the path as it is, commas and all.
-  args.push('-display', 'none', '-vga', 'none', '-no-reboot', '-serial', `file:${o.serialLog}`, '-monitor', 'none');
+  args.push('-display', 'none', '-vga', 'none', '-no-reboot');
+  args.push('-chardev', `socket,id=serial0,path=${v(o.serialSocket)},server=on,wait=off,logfile=${v(o.serialLog)}`);
+  args.push('-serial', 'chardev:serial0', '-monitor', 'none');
   args.push('-nic', 'user,model=virtio-net-pci');
   if (o.firmware === 'uefi') {
     if (!o.ovmfCode || !o.ovmfVars) throw new Error('UEFI needs OVMF code and vars files');

@@ -1,5 +1,6 @@
 // Boots an artifact headless in qemu and watches its serial console until userspace answers,
-// the boot fails, or time runs out. The console log is kept next to the artifact.
+// the boot fails, or time runs out; on request it checks the hostname and logs in on that
+// console. The console log is kept next to the artifact.
 import { access, copyFile, mkdtemp, open, readFile, rename, rm, stat, constants } from 'node:fs/promises';
 import { tmpdir, platform } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -9,6 +10,8 @@ import type { JobResult } from '../../src-shared/jobs/job-events.js';
 import { cancelledError, type JobContext } from '../jobs/job-context.js';
 import { mediaFor, qemuArgs, type Accel, type Firmware } from './qemu-command.js';
 import { SerialWatcher } from './serial-verdict.js';
+import { ConsoleSocket } from './console-socket.js';
+import { LoginDialogue, type LoginCredentials, type LoginOutcome } from './login-dialogue.js';
 import { LineSplitter, Utf8Chunks } from '../util/line-splitter.js';
 
 export interface BootTestRequest {
@@ -26,6 +29,21 @@ export interface BootTestRequest {
   readonly secureBoot?: boolean;
   /** Guest memory; default 2 GiB, more for a UKI ISO, whose initrd holds the whole system. */
   readonly memoryMiB?: number;
+  /** What the booted system must also show: its cloud-config applied. */
+  readonly expect?: BootExpectations;
+}
+
+export interface BootExpectations {
+  /** The login prompt's hostname: a regular expression the whole name must match. */
+  readonly hostname?: string;
+  /** A user who must be able to log in on the serial console with this password. */
+  readonly login?: LoginCredentials;
+}
+
+/** Where the console log goes by default: next to the artifact, or for a device in the temp folder. */
+export function defaultLogFile(artifact: string, mode: string): string {
+  const name = `${basename(artifact)}.${mode}.boot.log`;
+  return artifact.startsWith('/dev/') ? join(tmpdir(), name) : `${artifact}.${mode}.boot.log`;
 }
 
 /** Secure Boot builds of OVMF with a variables store in Setup Mode (no keys enrolled). */
@@ -115,7 +133,7 @@ export async function runBootTest(request: BootTestRequest, ctx: JobContext): Pr
   const accel = request.accel === undefined || request.accel === 'auto' ? await detectAccel() : request.accel;
   const timeoutMs = (request.timeoutSeconds ?? 300) * 1000;
   const mode = request.secureBoot ? 'secureboot' : request.firmware;
-  const logFile = request.logFile ?? `${request.artifact}.${mode}.boot.log`;
+  const logFile = request.logFile ?? defaultLogFile(request.artifact, mode);
   const scratch = await mkdtemp(join(tmpdir(), 'kf-boot-'));
   try {
     let ovmfCode: string | undefined;
@@ -140,6 +158,8 @@ export async function runBootTest(request: BootTestRequest, ctx: JobContext): Pr
       firmware: request.firmware,
       accel,
       serialLog: logFile,
+      // In the private folder: a socket's path must be short (about 100 bytes).
+      serialSocket: join(scratch, 'console'),
       memoryMiB: request.memoryMiB ?? (await defaultMemoryMiB(request.artifact)),
       ...(ovmfCode ? { ovmfCode } : {}),
       ...(ovmfVars ? { ovmfVars } : {}),
@@ -147,18 +167,25 @@ export async function runBootTest(request: BootTestRequest, ctx: JobContext): Pr
     });
     const label = request.secureBoot ? 'UEFI Secure Boot' : request.firmware.toUpperCase();
     ctx.log('boot-test', `Booting ${basename(request.artifact)} (${label}, ${accel}); console log: ${logFile}`);
+    const expect = request.expect ?? {};
+    if (expect.hostname !== undefined || expect.login) {
+      const what = [expect.hostname !== undefined ? `the hostname ${expect.hostname}` : '', expect.login ? `a login as ${expect.login.user}` : ''];
+      ctx.log('boot-test', `Expecting ${what.filter(Boolean).join(' and ')} on the console`);
+    }
     ctx.detail('boot-test', `${binary} ${args.join(' ')}`);
     // No total: how long a boot takes is unknown; the timeout is a limit, not an estimate.
     const meter = ctx.meter('boot-test', `boot ${mode}`, 'steps');
 
     let text = '';
     let verdict: ReturnType<SerialWatcher['feed']> | undefined;
+    let login: LoginOutcome | undefined;
     // Secure Boot starts in Setup Mode: the first boot enrols the medium's keys and resets
     // (which ends qemu, run with -no-reboot); the second boot, same variables, is the test.
     for (let boot = 1; ; boot++) {
-      const outcome = await bootOnce(binary, args, logFile, started, timeoutMs, meter, ctx);
+      const outcome = await bootOnce({ binary, args, logFile, socket: join(scratch, 'console'), expect, started, timeoutMs, meter }, ctx);
       text = outcome.text;
       verdict = outcome.verdict;
+      login = outcome.login;
       if (request.secureBoot && SECURITY_VIOLATION.test(text) && verdict?.status !== 'passed') {
         throw new AppError('boot-failed', 'The firmware refused to start the medium: its signature does not match the enrolled keys', {
           hint: `See the console log ${logFile}; the medium must be signed by the keys it enrols`,
@@ -186,6 +213,12 @@ export async function runBootTest(request: BootTestRequest, ctx: JobContext): Pr
         logFile,
       });
     }
+    if (login?.status === 'failed') {
+      throw new AppError('boot-failed', `The system booted, but the login on its console failed: ${login.reason}`, {
+        hint: `See the console log ${logFile}; check the cloud-config's users (name and passwd)`,
+        logFile,
+      });
+    }
     if (request.secureBoot && !SECURE_BOOT_ON.test(text)) {
       throw new AppError('boot-failed', 'The system booted, but without Secure Boot enforced', {
         hint: `See the console log ${logFile}: the kernel did not report "Secure boot enabled"`,
@@ -194,8 +227,9 @@ export async function runBootTest(request: BootTestRequest, ctx: JobContext): Pr
     }
     meter.finish('userspace reached');
     const seconds = (performance.now() - started) / 1000;
-    ctx.log('boot-test', `Userspace reached in ${seconds.toFixed(0)} s${request.secureBoot ? ' with Secure Boot enforced' : ''}: ${verdict?.line ?? ''}`);
-    return { message: `booted (${mode}): ${verdict?.line ?? ''}`, seconds };
+    const loggedIn = login && expect.login ? `; logged in as ${expect.login.user} (${login.line})` : '';
+    ctx.log('boot-test', `Userspace reached in ${seconds.toFixed(0)} s${request.secureBoot ? ' with Secure Boot enforced' : ''}: ${verdict?.line ?? ''}${loggedIn}`);
+    return { message: `booted (${mode}): ${verdict?.line ?? ''}${loggedIn}`, seconds };
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -204,22 +238,34 @@ export async function runBootTest(request: BootTestRequest, ctx: JobContext): Pr
 interface BootOutcome {
   readonly text: string;
   readonly verdict: ReturnType<SerialWatcher['feed']> | undefined;
+  readonly login?: LoginOutcome;
   /** Set when qemu ended before a verdict. */
   readonly exit?: { readonly exitCode: number | undefined; readonly stderr: string };
 }
 
-/** One qemu run: watches the serial log until a verdict, qemu's end, the timeout or cancel. */
-async function bootOnce(
-  binary: string,
-  args: ReadonlyArray<string>,
-  logFile: string,
-  started: number,
-  timeoutMs: number,
-  meter: ReturnType<JobContext['meter']>,
-  ctx: JobContext,
-): Promise<BootOutcome> {
-  const child = execa(binary, args, { stdin: 'ignore', reject: false, cancelSignal: ctx.signal, forceKillAfterDelay: 2000 });
-  const watcher = new SerialWatcher();
+interface BootRun {
+  readonly binary: string;
+  readonly args: ReadonlyArray<string>;
+  readonly logFile: string;
+  /** qemu's two-way serial console, for the login. */
+  readonly socket: string;
+  readonly expect: BootExpectations;
+  readonly started: number;
+  readonly timeoutMs: number;
+  readonly meter: ReturnType<JobContext['meter']>;
+}
+
+/**
+ * One qemu run: watches the serial log (and logs in, when asked) until a verdict, qemu's end,
+ * the timeout or cancel.
+ */
+async function bootOnce(run: BootRun, ctx: JobContext): Promise<BootOutcome> {
+  const { logFile, expect, started, timeoutMs, meter } = run;
+  const child = execa(run.binary, run.args, { stdin: 'ignore', reject: false, cancelSignal: ctx.signal, forceKillAfterDelay: 2000 });
+  const watcher = new SerialWatcher(expect.hostname !== undefined ? { hostname: expect.hostname } : {});
+  const dialogue = expect.login ? new LoginDialogue(expect.login, expect.hostname !== undefined ? { hostname: expect.hostname } : {}) : undefined;
+  const keyboard = new ConsoleSocket(run.socket);
+  const toType: Array<{ readonly keys: string; readonly secret: boolean }> = [];
   let exited = false;
   void child.then(() => {
     exited = true;
@@ -243,38 +289,55 @@ async function bootOnce(
         for (const line of lines.push(bytes)) if (line.trim() !== '') ctx.detail('boot-test', line);
         text += chunk;
         watcher.feed(chunk);
+        if (dialogue) {
+          const before = dialogue.step;
+          const keys = dialogue.feed(chunk).type;
+          if (keys !== undefined) toType.push({ keys, secret: before === 'password prompt' && dialogue.step === 'shell prompt' });
+        }
       }
     } finally {
       await handle.close();
     }
   };
+  // A failed boot ends at once; a passed one once the login (when asked) is over too.
+  const finished = (): boolean => watcher.verdict?.status === 'failed' || (watcher.verdict !== undefined && (!dialogue || dialogue.outcome !== undefined));
+  const outcome = (): BootOutcome => ({ text, verdict: watcher.verdict, ...(dialogue?.outcome ? { login: dialogue.outcome } : {}) });
 
   try {
-    while (!watcher.verdict) {
+    while (!finished()) {
       await new Promise((r) => setTimeout(r, 500));
       await readNew();
+      for (const { keys, secret } of toType.splice(0)) {
+        // The password is typed, never logged.
+        ctx.detail('boot-test', `[console] typing ${secret ? 'the password' : JSON.stringify(keys.trim())}`);
+        await keyboard.type(keys, ctx.signal);
+      }
       const elapsed = performance.now() - started;
-      meter.update(Math.floor(elapsed / 1000), `waiting for userspace (${Math.floor(elapsed / 1000)} s of ${Math.round(timeoutMs / 1000)} s)`);
-      if (watcher.verdict) break;
+      const waitingFor = watcher.verdict ? `the ${dialogue?.step ?? 'login'}` : 'userspace';
+      meter.update(Math.floor(elapsed / 1000), `waiting for ${waitingFor} (${Math.floor(elapsed / 1000)} s of ${Math.round(timeoutMs / 1000)} s)`);
+      if (finished()) break;
       if (ctx.signal.aborted) throw cancelledError();
       if (exited) {
         await readNew();
-        if (watcher.verdict) break;
+        if (finished()) break;
         const result = await child;
-        return { text, verdict: undefined, exit: { exitCode: result.exitCode, stderr: String(result.stderr ?? '') } };
+        return { ...outcome(), exit: { exitCode: result.exitCode, stderr: String(result.stderr ?? '') } };
       }
       if (elapsed > timeoutMs) {
-        throw new AppError('boot-timeout', `No userspace after ${Math.round(timeoutMs / 1000)} s`, {
-          hint: `See the console log ${logFile}; allow a longer timeout, or check the kernel command line`,
-          logFile,
-        });
+        const seconds = Math.round(timeoutMs / 1000);
+        throw new AppError(
+          'boot-timeout',
+          watcher.verdict && dialogue ? `The system booted, but the login as ${expect.login!.user} did not finish in ${seconds} s (waiting for the ${dialogue.step})` : `No userspace after ${seconds} s`,
+          { hint: `See the console log ${logFile}; allow a longer timeout, or check the kernel command line`, logFile },
+        );
       }
     }
   } finally {
+    keyboard.close();
     child.kill('SIGTERM');
     await child;
   }
-  return { text, verdict: watcher.verdict };
+  return outcome();
 }
 
 function lastLine(text: string | undefined): string {

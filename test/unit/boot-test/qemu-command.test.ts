@@ -2,15 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { mediaFor, qemuArgs, qemuOptionValue } from '../../../src-main/boot-test/qemu-command.js';
 
 describe('qemuArgs', () => {
-  it('boots an ISO with BIOS under TCG, headless, serial to a file', () => {
-    expect(qemuArgs({ artifact: '/a/x.iso', media: 'cdrom', firmware: 'bios', accel: 'tcg', serialLog: '/a/log' }).join(' ')).toBe(
-      '-accel tcg,thread=multi -cpu qemu64 -smp 2 -m 2048 -machine pc -display none -vga none -no-reboot -serial file:/a/log -monitor none ' +
+  it('boots an ISO with BIOS under TCG, headless, the serial console to a file and a socket', () => {
+    expect(qemuArgs({ artifact: '/a/x.iso', media: 'cdrom', firmware: 'bios', accel: 'tcg', serialLog: '/a/log', serialSocket: '/t/con' }).join(' ')).toBe(
+      '-accel tcg,thread=multi -cpu qemu64 -smp 2 -m 2048 -machine pc -display none -vga none -no-reboot ' +
+        '-chardev socket,id=serial0,path=/t/con,server=on,wait=off,logfile=/a/log -serial chardev:serial0 -monitor none ' +
         '-nic user,model=virtio-net-pci -drive file=/a/x.iso,media=cdrom,readonly=on -boot d',
     );
   });
 
   it('boots a raw disk with UEFI on q35 with a private vars copy, never changing the image', () => {
-    const args = qemuArgs({ artifact: '/a/d.raw', media: 'disk', firmware: 'uefi', accel: 'kvm', serialLog: '/l', ovmfCode: '/c.fd', ovmfVars: '/tmp/v.fd' });
+    const args = qemuArgs({ artifact: '/a/d.raw', media: 'disk', firmware: 'uefi', accel: 'kvm', serialLog: '/l', serialSocket: '/s', ovmfCode: '/c.fd', ovmfVars: '/tmp/v.fd' });
     expect(args).toContain('q35');
     expect(args).toContain('if=pflash,format=raw,unit=0,readonly=on,file=/c.fd');
     expect(args).toContain('if=pflash,format=raw,unit=1,file=/tmp/v.fd');
@@ -19,23 +20,29 @@ describe('qemuArgs', () => {
   });
 
   it('refuses UEFI without firmware files', () => {
-    expect(() => qemuArgs({ artifact: 'x.iso', media: 'cdrom', firmware: 'uefi', accel: 'tcg', serialLog: 'l' })).toThrow(/OVMF/);
+    expect(() => qemuArgs({ artifact: 'x.iso', media: 'cdrom', firmware: 'uefi', accel: 'tcg', serialLog: 'l', serialSocket: 's' })).toThrow(/OVMF/);
   });
 
   it('runs Secure Boot firmware with its variables protected in SMM', () => {
-    const args = qemuArgs({ artifact: '/a/x.uki.iso', media: 'cdrom', firmware: 'uefi', accel: 'tcg', serialLog: '/l', ovmfCode: '/sb.fd', ovmfVars: '/v.fd', secureBoot: true, memoryMiB: 4096 });
+    const args = qemuArgs({ artifact: '/a/x.uki.iso', media: 'cdrom', firmware: 'uefi', accel: 'tcg', serialLog: '/l', serialSocket: '/s', ovmfCode: '/sb.fd', ovmfVars: '/v.fd', secureBoot: true, memoryMiB: 4096 });
     expect(args.join(' ')).toContain('-m 4096 -machine q35,smm=on -global driver=cfi.pflash01,property=secure,value=on');
     expect(args).toContain('-no-reboot');
-    expect(() => qemuArgs({ artifact: 'x.iso', media: 'cdrom', firmware: 'bios', accel: 'tcg', serialLog: 'l', secureBoot: true })).toThrow(/UEFI/);
+    expect(() => qemuArgs({ artifact: 'x.iso', media: 'cdrom', firmware: 'bios', accel: 'tcg', serialLog: 'l', serialSocket: 's', secureBoot: true })).toThrow(/UEFI/);
   });
 
   it('doubles the commas of paths inside -drive options, so a path with a comma opens that file', () => {
     expect(qemuOptionValue('/a,b/c,,d.iso')).toBe('/a,,b/c,,,,d.iso');
-    const iso = qemuArgs({ artifact: '/home/me/builds,v2/x,y.iso', media: 'cdrom', firmware: 'bios', accel: 'tcg', serialLog: '/home/me/builds,v2/x,y.iso.bios.boot.log' });
+    const iso = qemuArgs({
+      artifact: '/home/me/builds,v2/x,y.iso',
+      media: 'cdrom',
+      firmware: 'bios',
+      accel: 'tcg',
+      serialLog: '/home/me/builds,v2/x,y.iso.bios.boot.log',
+      serialSocket: '/tmp/kf,boot/console',
+    });
     expect(iso).toContain('file=/home/me/builds,,v2/x,,y.iso,media=cdrom,readonly=on');
-    // -serial file: takes the rest of its argument as the path, as it is.
-    expect(iso).toContain('file:/home/me/builds,v2/x,y.iso.bios.boot.log');
-    const disk = qemuArgs({ artifact: '/o,1/d.raw', media: 'disk', firmware: 'uefi', accel: 'tcg', serialLog: '/l', ovmfCode: '/fw,x/CODE.fd', ovmfVars: '/tmp/kf,boot/VARS.fd' });
+    expect(iso).toContain('socket,id=serial0,path=/tmp/kf,,boot/console,server=on,wait=off,logfile=/home/me/builds,,v2/x,,y.iso.bios.boot.log');
+    const disk = qemuArgs({ artifact: '/o,1/d.raw', media: 'disk', firmware: 'uefi', accel: 'tcg', serialLog: '/l', serialSocket: '/s', ovmfCode: '/fw,x/CODE.fd', ovmfVars: '/tmp/kf,boot/VARS.fd' });
     expect(disk).toContain('file=/o,,1/d.raw,format=raw,if=virtio,snapshot=on');
     expect(disk).toContain('if=pflash,format=raw,unit=0,readonly=on,file=/fw,,x/CODE.fd');
     expect(disk).toContain('if=pflash,format=raw,unit=1,file=/tmp/kf,,boot/VARS.fd');
