@@ -130,7 +130,7 @@ export function createApiServer(options: ApiOptions): ApiServer {
       );
       return { jobId };
     },
-    'bootTest.start': async ({ artifact, mode, timeoutSeconds, memoryMiB, accel, logFile }) => {
+    'bootTest.start': async ({ artifact, mode, timeoutSeconds, memoryMiB, accel, logFile, expect }) => {
       const path = resolve(artifact);
       const label = mode === 'secureboot' ? 'UEFI Secure Boot' : mode.toUpperCase();
       const request = {
@@ -141,6 +141,7 @@ export function createApiServer(options: ApiOptions): ApiServer {
         ...(memoryMiB !== undefined ? { memoryMiB } : {}),
         ...(accel !== undefined ? { accel } : {}),
         ...(logFile !== undefined ? { logFile: resolve(logFile) } : {}),
+        ...(expect !== undefined ? { expect: { ...(expect.hostname !== undefined ? { hostname: expect.hostname } : {}), ...(expect.login ? { login: expect.login } : {}) } } : {}),
       };
       const jobId = jobs.start('boot-test', `Test ${fileName(path)} (${label})`, async (ctx) => (await import('../boot-test/run-boot-test.js')).runBootTest(request, ctx));
       return { jobId };

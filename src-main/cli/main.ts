@@ -183,10 +183,16 @@ export function createProgram(shell: CliShell): Command {
     .option('-m, --memory <MiB>', 'guest memory (default 2048, more for a UKI ISO)')
     .addOption(new Option('--accel <accel>', 'qemu accelerator').choices(['auto', 'tcg', 'kvm', 'hvf', 'whpx']).default('auto'))
     .option('--log <file>', 'where to save the serial console')
-    .action(async (artifact: string, opts: { uefi: boolean; secureBoot: boolean; timeout: string; memory?: string; accel: 'auto' | 'tcg' | 'kvm' | 'hvf' | 'whpx'; log?: string }) => {
+    .option('--expect-hostname <name>', "the hostname the login prompt must show (a regular expression for the whole name, e.g. 'kairos-[0-9a-f]{4}')")
+    .option('--login <user:password>', 'log in on the serial console as this user, who must get a shell')
+    .action(async (artifact: string, opts: { uefi: boolean; secureBoot: boolean; timeout: string; memory?: string; accel: 'auto' | 'tcg' | 'kvm' | 'hvf' | 'whpx'; log?: string; expectHostname?: string; login?: string }) => {
       const timeoutSeconds = positiveNumber('--timeout', opts.timeout)!;
       const memoryMiB = positiveNumber('--memory', opts.memory, 256, true);
       const mode = opts.secureBoot ? 'secureboot' : opts.uefi ? 'uefi' : 'bios';
+      const colon = opts.login?.indexOf(':') ?? -1;
+      if (opts.login !== undefined && colon < 1) throw new AppError('bad-request', `--login must be USER:PASSWORD, not "${opts.login}"`);
+      const login = opts.login !== undefined ? { user: opts.login.slice(0, colon), password: opts.login.slice(colon + 1) } : undefined;
+      const expect = { ...(opts.expectHostname !== undefined ? { hostname: opts.expectHostname } : {}), ...(login ? { login } : {}) };
       const result = await runJob(
         shell.request('bootTest.start', {
           artifact: resolve(artifact),
@@ -195,6 +201,7 @@ export function createProgram(shell: CliShell): Command {
           accel: opts.accel,
           ...(memoryMiB !== undefined ? { memoryMiB } : {}),
           ...(opts.log ? { logFile: resolve(opts.log) } : {}),
+          ...(Object.keys(expect).length > 0 ? { expect } : {}),
         }),
       );
       say(`${result.message ?? 'booted'} in ${formatDuration(result.seconds)}`);

@@ -108,6 +108,15 @@ export type ValidationResult =
 
 // ---- request payload schemas (checked at run time at every shell) -------------------------
 
+function isRegExp(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const path = z.string().min(1).max(4096);
 const recipeValue = z.unknown();
 const text = z.string().max(1 << 20);
@@ -163,6 +172,21 @@ export const RequestSchemas = {
     memoryMiB: z.number().int().min(256).max(1 << 20).optional(),
     accel: z.enum(['auto', 'tcg', 'kvm', 'hvf', 'whpx']).optional(),
     logFile: path.optional(),
+    /** What the booted system must also show on its console: its cloud-config applied. */
+    expect: z
+      .strictObject({
+        /** The login prompt's hostname: a regular expression the whole name must match. */
+        hostname: z.string().min(1).max(253).refine(isRegExp, 'must be a valid regular expression').optional(),
+        /** A user who must be able to log in on the serial console with this password. */
+        login: z
+          .strictObject({
+            user: z.string().regex(/^[^\s:]{1,64}$/, 'must be a user name: no spaces or colons'),
+            // eslint-disable-next-line no-control-regex
+            password: z.string().max(256).regex(/^[^\x00-\x1f\x7f]*$/, 'must be one line of printable characters'),
+          })
+          .optional(),
+      })
+      .optional(),
   }),
   'drives.list': z.strictObject({
     image: path.optional(),

@@ -122,6 +122,16 @@ describe('each CLI command goes through the handler table', () => {
     expect(err).not.toContain('--timeout');
   });
 
+  it('boot-test --expect-hostname/--login: a bad pattern or a login without a password is a usage error', async () => {
+    expect(await run('boot-test', join(dir, 'x.iso'), '--login', 'kairos')).toBe(2);
+    expect(err).toMatch(/^error: --login must be USER:PASSWORD, not "kairos"/m);
+    expect(dispatched).toEqual([]);
+    expect(await run('boot-test', join(dir, 'x.iso'), '--expect-hostname', 'kairos-[')).toBe(2);
+    expect(err).toMatch(/^error: .*expect\.hostname.*regular expression/m);
+    expect(await run('boot-test', join(dir, 'missing.iso'), '--expect-hostname', 'kairos-[0-9a-f]{4}', '--login', 'kairos:pa:ss')).toBe(1);
+    expect(err).toMatch(/^error: Cannot read /m);
+  });
+
   it('check -> recipe.validate, image.check', async () => {
     const code = await run('check', 'examples/debian-bookworm.yaml', '--image', 'kairos-factory/none-such:v0');
     expect(code).toBe(1);
