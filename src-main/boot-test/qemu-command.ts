@@ -28,6 +28,12 @@ export interface QemuOptions {
    * only the firmware can change them; OVMF's secboot build refuses to start without it.
    */
   readonly secureBoot?: boolean;
+  /**
+   * Netboot (BIOS): no medium (artifact and media are not used); qemu's DHCP hands this URL to
+   * the network card's iPXE ROM as the boot file. SeaBIOS then also prints to the serial console
+   * (graphics=off), so iPXE's messages are in the log.
+   */
+  readonly netbootUrl?: string;
 }
 
 /**
@@ -51,13 +57,15 @@ export function qemuArgs(o: QemuOptions): string[] {
   args.push('-display', 'none', '-vga', 'none', '-no-reboot');
   args.push('-chardev', `socket,id=serial0,path=${v(o.serialSocket)},server=on,wait=off,logfile=${v(o.serialLog)}`);
   args.push('-serial', 'chardev:serial0', '-monitor', 'none');
-  args.push('-nic', 'user,model=virtio-net-pci');
+  if (o.netbootUrl !== undefined) args.push('-machine', 'graphics=off');
+  args.push('-nic', o.netbootUrl !== undefined ? `user,model=virtio-net-pci,bootfile=${v(o.netbootUrl)}` : 'user,model=virtio-net-pci');
   if (o.firmware === 'uefi') {
     if (!o.ovmfCode || !o.ovmfVars) throw new Error('UEFI needs OVMF code and vars files');
     args.push('-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${v(o.ovmfCode)}`);
     args.push('-drive', `if=pflash,format=raw,unit=1,file=${v(o.ovmfVars)}`);
   }
-  if (o.media === 'cdrom') args.push('-drive', `file=${v(o.artifact)},media=cdrom,readonly=on`, '-boot', 'd');
+  if (o.netbootUrl !== undefined) args.push('-boot', 'n');
+  else if (o.media === 'cdrom') args.push('-drive', `file=${v(o.artifact)},media=cdrom,readonly=on`, '-boot', 'd');
   else args.push('-drive', `file=${v(o.artifact)},format=raw,if=virtio,snapshot=on`, '-boot', 'c');
   return args;
 }

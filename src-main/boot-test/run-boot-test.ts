@@ -29,6 +29,8 @@ export interface BootTestRequest {
   readonly secureBoot?: boolean;
   /** Guest memory; default 2 GiB, more for a UKI ISO, whose initrd holds the whole system. */
   readonly memoryMiB?: number;
+  /** Netboot: no medium, qemu's iPXE ROM boots this URL (netboot-test.ts serves the folder). */
+  readonly netbootUrl?: string;
   /** What the booted system must also show: its cloud-config applied. */
   readonly expect?: BootExpectations;
 }
@@ -132,7 +134,7 @@ export async function runBootTest(request: BootTestRequest, ctx: JobContext): Pr
   const binary = await qemuBinary();
   const accel = request.accel === undefined || request.accel === 'auto' ? await detectAccel() : request.accel;
   const timeoutMs = (request.timeoutSeconds ?? 300) * 1000;
-  const mode = request.secureBoot ? 'secureboot' : request.firmware;
+  const mode = request.netbootUrl !== undefined ? 'netboot' : request.secureBoot ? 'secureboot' : request.firmware;
   const logFile = request.logFile ?? defaultLogFile(request.artifact, mode);
   const scratch = await mkdtemp(join(tmpdir(), 'kf-boot-'));
   try {
@@ -164,8 +166,9 @@ export async function runBootTest(request: BootTestRequest, ctx: JobContext): Pr
       ...(ovmfCode ? { ovmfCode } : {}),
       ...(ovmfVars ? { ovmfVars } : {}),
       ...(request.secureBoot ? { secureBoot: true } : {}),
+      ...(request.netbootUrl !== undefined ? { netbootUrl: request.netbootUrl } : {}),
     });
-    const label = request.secureBoot ? 'UEFI Secure Boot' : request.firmware.toUpperCase();
+    const label = request.netbootUrl !== undefined ? `netboot from ${request.netbootUrl}` : request.secureBoot ? 'UEFI Secure Boot' : request.firmware.toUpperCase();
     ctx.log('boot-test', `Booting ${basename(request.artifact)} (${label}, ${accel}); console log: ${logFile}`);
     const expect = request.expect ?? {};
     if (expect.hostname !== undefined || expect.login) {
