@@ -132,7 +132,7 @@ export function createApiServer(options: ApiOptions): ApiServer {
     },
     'bootTest.start': async ({ artifact, mode, timeoutSeconds, memoryMiB, accel, logFile, expect }) => {
       const path = resolve(artifact);
-      const label = mode === 'secureboot' ? 'UEFI Secure Boot' : mode.toUpperCase();
+      const label = mode === 'secureboot' ? 'UEFI Secure Boot' : mode === 'netboot' ? 'Netboot' : mode.toUpperCase();
       const request = {
         artifact: path,
         firmware: mode === 'bios' ? ('bios' as const) : ('uefi' as const),
@@ -143,7 +143,10 @@ export function createApiServer(options: ApiOptions): ApiServer {
         ...(logFile !== undefined ? { logFile: resolve(logFile) } : {}),
         ...(expect !== undefined ? { expect: { ...(expect.hostname !== undefined ? { hostname: expect.hostname } : {}), ...(expect.login ? { login: expect.login } : {}) } } : {}),
       };
-      const jobId = jobs.start('boot-test', `Test ${fileName(path)} (${label})`, async (ctx) => (await import('../boot-test/run-boot-test.js')).runBootTest(request, ctx));
+      const jobId = jobs.start('boot-test', `Test ${fileName(path)} (${label})`, async (ctx) =>
+        // Netboot: the folder (or its script) served over HTTP and booted through qemu's iPXE.
+        mode === 'netboot' ? (await import('../boot-test/run-netboot-test.js')).runNetbootTest(request, ctx) : (await import('../boot-test/run-boot-test.js')).runBootTest(request, ctx),
+      );
       return { jobId };
     },
     'drives.list': async ({ image, virtual }) => {

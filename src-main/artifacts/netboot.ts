@@ -1,5 +1,6 @@
-// Netboot files: the live system's kernel, initrd and squashfs, its cloud-config, and an iPXE script
-// that boots them from wherever the folder is served over HTTP. Pure texts plus the build step.
+// Netboot files: the live system's kernel, initrd and squashfs, its cloud-config (and a plain
+// image's cloud-init user-data), and an iPXE script that boots them over HTTP from the URL the
+// folder is served from (netboot-script.ts has the texts). The build step.
 import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtifactInfo } from '../../src-shared/jobs/job-events.js';
@@ -12,57 +13,17 @@ import { withOutputFiles } from './output-files.js';
 import type { CachedRootfs } from './rootfs-cache.js';
 import { RESOLVE_IN_ROOTFS, ownedBy } from './shell-snippets.js';
 import { textTar } from './text-tar.js';
+import { netbootNames, netbootTexts, type NetbootTextsRequest } from './netboot-script.js';
 
-export interface NetbootNames {
-  readonly kernel: string;
-  readonly initrd: string;
+export interface NetbootRequest extends NetbootTextsRequest {
+  readonly rootfs: CachedRootfs;
   readonly squashfs: string;
-  readonly script: string;
-  readonly config: string;
-}
-
-export function netbootNames(name: string): NetbootNames {
-  return { kernel: `${name}-kernel`, initrd: `${name}-initrd`, squashfs: `${name}.squashfs`, script: `${name}.ipxe`, config: `${name}-config.yaml` };
-}
-
-/** The live kernel command line over the network (AuroraBoot's netboot defaults). */
-export function netbootCmdline(base: string, names: NetbootNames, extra = ''): string {
-  return [
-    `root=live:${base}${names.squashfs}`,
-    'rd.live.overlay.overlayfs=1',
-    'rd.neednet=1',
-    'ip=dhcp',
-    'rd.cos.disable',
-    'netboot',
-    'nodepair.enable',
-    `config_url=${base}${names.config}`,
-    'console=tty1',
-    'console=ttyS0,115200',
-    ...(extra.trim() ? [extra.trim()] : []),
-  ].join(' ');
-}
-
-/**
- * The iPXE script: files are found next to it (${cwduri} is the folder iPXE fetched the script
- * from), so the folder can be served from anywhere: `chain http://server/path/<name>.ipxe`.
- */
-export function ipxeScript(name: string, extra = ''): string {
-  const n = netbootNames(name);
-  return [
-    '#!ipxe',
-    `# Netboot ${name} (Kairos Factory). Serve this folder over HTTP and chain this script:`,
-    `#   chain http://SERVER/PATH/${n.script}`,
-    'set base ${cwduri}',
-    `kernel \${base}${n.kernel} initrd=${n.initrd} ${netbootCmdline('${base}', n, extra)}`,
-    `initrd \${base}${n.initrd}`,
-    'boot',
-    '',
-  ].join('\n');
+  readonly outputDir: string;
 }
 
 export async function buildNetboot(
   session: BuilderSession,
-  request: { readonly rootfs: CachedRootfs; readonly squashfs: string; readonly outputDir: string; readonly name: string; readonly cloudConfig: string; readonly extraCmdline?: string },
+  request: NetbootRequest,
   ctx: JobContext,
 ): Promise<ArtifactInfo[]> {
   return ctx.runPhase('artifacts', 'netboot', () =>
@@ -73,13 +34,8 @@ export async function buildNetboot(
       const stage = files.partial(folder);
       await rm(stage.host, { recursive: true, force: true });
       await makeFolder(stage.host);
-      await session.putArchive(
-        textTar([
-          [n.script, ipxeScript(request.name, request.extraCmdline)],
-          [n.config, request.cloudConfig.endsWith('\n') ? request.cloudConfig : `${request.cloudConfig}\n`],
-        ]),
-        stage.builder,
-      );
+      const texts = netbootTexts(request);
+      await session.putArchive(textTar(texts), stage.builder);
       await session.script(
         [
           `root=${shellQuote(request.rootfs.rootfsDir)}`,
@@ -94,7 +50,7 @@ export async function buildNetboot(
       );
       // Checksums inside the staged folder, which then takes the place of the old one whole.
       const out: ArtifactInfo[] = [];
-      for (const file of [n.kernel, n.initrd, n.squashfs, n.script, n.config]) {
+      for (const file of [n.kernel, n.initrd, n.squashfs, ...texts.map(([file]) => file)]) {
         const [sha256, info] = await Promise.all([sha256File(join(stage.host, file), ctx.signal), stat(join(stage.host, file))]);
         await writeFile(join(stage.host, `${file}.sha256`), `${sha256}  ${file}\n`);
         out.push({ kind: 'netboot', path: join(hostFolder, file), size: info.size, sha256 });

@@ -2,7 +2,7 @@
 // Every command exits 0 on success and, on any failure, non-zero with one line that says what
 // went wrong and what to do. Only option parsing and printing live here; every rule is the
 // engine's, the same for the app and the web UI.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError, Option } from 'commander';
@@ -11,6 +11,7 @@ import type { RecipeIssue } from '../../src-shared/recipe/parse-recipe.js';
 import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
 import { formatBytes, formatDuration } from '../../src-shared/util/format.js';
 import { APP_VERSION } from '../../src-shared/version.js';
+import { withBuildOverrides, overrideIssueLine } from './build-options.js';
 import { CliShell, EXIT, type ViewOptions } from './cli-shell.js';
 import { formatDriveList } from './drives-view.js';
 
@@ -46,6 +47,12 @@ async function confirm(question: string): Promise<boolean> {
   } finally {
     rl.close();
   }
+}
+
+/** A folder or an .ipxe script is booted over the network, whatever the flags say. */
+async function isNetbootArtifact(path: string): Promise<boolean> {
+  if (path.endsWith('.ipxe')) return true;
+  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
 }
 
 function positiveNumber(option: string, value: string | undefined, min = Number.MIN_VALUE, integer = false): number | undefined {
@@ -116,14 +123,14 @@ export function createProgram(shell: CliShell): Command {
     .option('-o, --output <dir>', "output folder (default: the recipe's output)")
     .option('--registry <registry>', "name the image in this registry/org (overrides the recipe's registry)")
     .option('--push', 'push the image to its registry after it is built and validated', false)
-    .action(async (path: string, opts: { output?: string; registry?: string; push: boolean }) => {
+    .option('--netboot-url <url>', "the http(s) URL the netboot folder will be served from, written into its iPXE script (overrides the recipe's netboot.url)")
+    .action(async (path: string, opts: { output?: string; registry?: string; push: boolean; netbootUrl?: string }) => {
       let recipe = await loadRecipe(shell, path);
-      if (opts.registry !== undefined || opts.push) {
+      const overridden = withBuildOverrides(recipe, opts);
+      if (overridden) {
         // Options override the file; the result is validated again (push needs a registry).
-        const checked = await shell.request('recipe.validate', { recipe: { ...recipe, ...(opts.registry !== undefined ? { registry: opts.registry } : {}), ...(opts.push ? { push: true } : {}) } });
-        if (!checked.ok) {
-          throw new AppError('recipe-invalid', checked.issues.map((i) => `${i.path === 'registry' ? '--registry' : i.path}: ${i.message}`).join('\n'), { hint: 'Fix the option named above' });
-        }
+        const checked = await shell.request('recipe.validate', { recipe: overridden });
+        if (!checked.ok) throw new AppError('recipe-invalid', checked.issues.map(overrideIssueLine).join('\n'), { hint: 'Fix the option named above' });
         recipe = checked.recipe;
       }
       // Relative to where the command runs, as a user of a command line expects.
@@ -176,8 +183,9 @@ export function createProgram(shell: CliShell): Command {
   program
     .command('boot-test')
     .description('boot an artifact headless in qemu and wait for userspace on its serial console')
-    .argument('<artifact>', 'ISO (live or UKI) or raw disk image')
+    .argument('<artifact>', 'ISO (live or UKI), raw disk image, or netboot folder (or its .ipxe script)')
     .option('--uefi', 'boot with UEFI firmware (OVMF) instead of BIOS', false)
+    .option('--netboot', "serve a netboot folder over HTTP for the test and boot it through qemu's iPXE (the default for a folder or an .ipxe script)", false)
     .option('--secure-boot', 'UEFI with Secure Boot enforced, from Setup Mode: the medium enrols its keys (trustedBoot.enroll: force)', false)
     .option('-t, --timeout <seconds>', 'give up after this many seconds', '300')
     .option('-m, --memory <MiB>', 'guest memory (default 2048, more for a UKI ISO)')
@@ -185,10 +193,12 @@ export function createProgram(shell: CliShell): Command {
     .option('--log <file>', 'where to save the serial console')
     .option('--expect-hostname <name>', "the hostname the login prompt must show (a regular expression for the whole name, e.g. 'kairos-[0-9a-f]{4}')")
     .option('--login <user:password>', 'log in on the serial console as this user, who must get a shell')
-    .action(async (artifact: string, opts: { uefi: boolean; secureBoot: boolean; timeout: string; memory?: string; accel: 'auto' | 'tcg' | 'kvm' | 'hvf' | 'whpx'; log?: string; expectHostname?: string; login?: string }) => {
+    .action(async (artifact: string, opts: { uefi: boolean; netboot: boolean; secureBoot: boolean; timeout: string; memory?: string; accel: 'auto' | 'tcg' | 'kvm' | 'hvf' | 'whpx'; log?: string; expectHostname?: string; login?: string }) => {
       const timeoutSeconds = positiveNumber('--timeout', opts.timeout)!;
       const memoryMiB = positiveNumber('--memory', opts.memory, 256, true);
-      const mode = opts.secureBoot ? 'secureboot' : opts.uefi ? 'uefi' : 'bios';
+      const netboot = opts.netboot || (await isNetbootArtifact(artifact));
+      if (netboot && (opts.uefi || opts.secureBoot)) throw new AppError('bad-request', 'A netboot test boots with BIOS through the network card\'s iPXE: leave out --uefi and --secure-boot');
+      const mode = netboot ? 'netboot' : opts.secureBoot ? 'secureboot' : opts.uefi ? 'uefi' : 'bios';
       const colon = opts.login?.indexOf(':') ?? -1;
       if (opts.login !== undefined && colon < 1) throw new AppError('bad-request', `--login must be USER:PASSWORD, not "${opts.login}"`);
       const login = opts.login !== undefined ? { user: opts.login.slice(0, colon), password: opts.login.slice(colon + 1) } : undefined;

@@ -105,7 +105,11 @@ async function build(request: BuildRequest, outputDir: string, ctx: JobContext):
           ];
         }
         case 'netboot':
-          return buildNetboot(session, { rootfs, squashfs: liveSquashfs, outputDir, name, cloudConfig: recipe.cloudConfig, ...(extraCmdline ? { extraCmdline } : {}) }, ctx);
+          return buildNetboot(
+            session,
+            { rootfs, squashfs: liveSquashfs, outputDir, name, cloudConfig: recipe.cloudConfig, ...(extraCmdline ? { extraCmdline } : {}), ...(recipe.netboot.url !== undefined ? { netbootUrl: recipe.netboot.url } : {}) },
+            ctx,
+          );
         case 'raw-efi':
         case 'raw-bios': {
           const firmware = kind === 'raw-efi' ? 'efi' : 'bios';
@@ -145,7 +149,7 @@ async function build(request: BuildRequest, outputDir: string, ctx: JobContext):
     for (const kind of kinds) {
       ctx.throwIfCancelled();
       // What this artifact is made from; VHD and GCE also from the EFI disk they are copies of.
-      const print = fingerprint({ kind, app: APP_VERSION, builderImage, imageId: image.imageId, name, cloudConfig: recipe.cloudConfig, iso: recipe.iso, disk: recipe.disk, trustedBoot: recipe.trustedBoot, recovery: recoveryFormat(recipe), raw: kind === 'vhd' || kind === 'gce' ? artifacts.find((a) => a.kind === 'raw-efi')?.sha256 : undefined });
+      const print = fingerprint({ kind, app: APP_VERSION, builderImage, imageId: image.imageId, name, cloudConfig: recipe.cloudConfig, iso: recipe.iso, disk: recipe.disk, trustedBoot: recipe.trustedBoot, recovery: recoveryFormat(recipe), ...(kind === 'netboot' ? { netboot: recipe.netboot } : {}), raw: kind === 'vhd' || kind === 'gce' ? artifacts.find((a) => a.kind === 'raw-efi')?.sha256 : undefined });
       const earlier = await reusable(outputDir, name, kind, print);
       if (earlier) {
         ctx.phase('artifacts', kind, 'cached');

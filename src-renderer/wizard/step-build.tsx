@@ -11,7 +11,7 @@ import { useAppStore } from '../stores/app-store.js';
 import { useJobView } from '../stores/jobs-store.js';
 
 
-const BOOT_MODE_LABELS: Record<BootMode, string> = { bios: 'BIOS', uefi: 'UEFI', secureboot: 'Secure Boot' };
+const BOOT_MODE_LABELS: Record<BootMode, string> = { bios: 'BIOS', uefi: 'UEFI', secureboot: 'Secure Boot', netboot: 'Netboot' };
 export function StepBuild() {
   const jobId = useAppStore((s) => s.buildJobId);
   const bootJobId = useAppStore((s) => s.bootJobId);
@@ -62,12 +62,12 @@ export function StepBuild() {
                   </div>
                 </div>
                 <div className="actions">
-                  {bootModesFor(a.kind).map((mode) => (
+                  {bootModesFor(a.kind, a.path).map((mode) => (
                     <button
                       key={mode}
                       type="button"
                       className="secondary"
-                      disabled={!status?.qemu.ok || (mode !== 'bios' && !status.uefiFirmware.ok)}
+                      disabled={!status?.qemu.ok || ((mode === 'uefi' || mode === 'secureboot') && !status.uefiFirmware.ok)}
                       onClick={() => void bootTest(a, mode)}
                     >
                       Test in VM ({BOOT_MODE_LABELS[mode]})

@@ -83,16 +83,20 @@ export const DEFAULT_KAIROS_INIT_VERSION = 'v0.17.3';
 export const DEFAULT_KAIROS_INIT_IMAGE = 'quay.io/kairos/kairos-init';
 export const DEFAULT_FRAMEWORK_IMAGE = 'quay.io/kairos/framework:v2.18.3';
 
-/** How the boot test can start an artifact; "secureboot" is UEFI with Secure Boot enforced from Setup Mode. */
-export const BOOT_MODES = ['bios', 'uefi', 'secureboot'] as const;
+/**
+ * How the boot test can start an artifact; "secureboot" is UEFI with Secure Boot enforced from
+ * Setup Mode; "netboot" serves a netboot folder over HTTP and boots it through qemu's iPXE (BIOS).
+ */
+export const BOOT_MODES = ['bios', 'uefi', 'secureboot', 'netboot'] as const;
 export type BootMode = (typeof BOOT_MODES)[number];
 
 /**
  * The boot tests that make sense for a built file, by its artifact kind: the live ISO boots both
  * ways, each raw disk only with the firmware it was made for, the UKI ISO with UEFI (with Secure
- * Boot when it enrols its own keys). VHD, GCE, netboot files and tarballs are not booted directly.
+ * Boot when it enrols its own keys), a netboot folder over the network (offered once, on its iPXE
+ * script). VHD, GCE and tarballs are not booted directly.
  */
-export function bootModesFor(kind: string): ReadonlyArray<BootMode> {
+export function bootModesFor(kind: string, path = ''): ReadonlyArray<BootMode> {
   switch (kind) {
     case 'iso':
       return ['bios', 'uefi'];
@@ -102,6 +106,8 @@ export function bootModesFor(kind: string): ReadonlyArray<BootMode> {
       return ['bios'];
     case 'uki-iso':
       return ['uefi', 'secureboot'];
+    case 'netboot':
+      return path.endsWith('.ipxe') ? ['netboot'] : [];
     default:
       return [];
   }

@@ -19,6 +19,7 @@ import {
   findModel,
 } from './catalog.js';
 import { isImageRef } from '../util/image-ref.js';
+import { netbootUrlProblem, normalizeNetbootUrl } from './netboot-url.js';
 
 const imageRef = z.string().refine(isImageRef, {
   message: 'not an image reference (expected e.g. "debian:bookworm" or "quay.io/org/name:tag")',
@@ -117,6 +118,19 @@ export const RecipeSchema = z
          * framework, squashfs without (a plain image has nothing to loop-mount an ext2 image).
          */
         recovery: z.enum(['auto', 'img', 'squashfs']).default('auto'),
+      })
+      .prefault({}),
+    /** Netboot: the URL its folder will be served from, written into the iPXE script (netboot-url.ts). */
+    netboot: z
+      .strictObject({
+        url: z
+          .string()
+          .superRefine((value, ctx) => {
+            const problem = netbootUrlProblem(value);
+            if (problem) ctx.addIssue({ code: 'custom', message: problem });
+          })
+          .transform(normalizeNetbootUrl)
+          .optional(),
       })
       .prefault({}),
     output: z.string().min(1).default('build'),

@@ -4,7 +4,6 @@ import { DISK_GUID, diskPlan, grubenv, recoveryPartitionMiB, sgdiskArgs, uuidV5 
 import { biosBootCommands, biosBootPatches } from '../../../src-main/artifacts/disk/bios-boot.js';
 import { recoveryEfiStubCfg, recoveryGrubCfg, resetStage } from '../../../src-main/artifacts/disk/recovery-config.js';
 import { buildOrder } from '../../../src-main/pipeline/build-pipeline.js';
-import { ipxeScript, netbootCmdline, netbootNames } from '../../../src-main/artifacts/netboot.js';
 
 describe('disk layout', () => {
   it('derives the partition GUIDs from the labels as upstream does (UUIDv5, URL namespace)', () => {
@@ -95,17 +94,7 @@ describe('recovery configs', () => {
   });
 });
 
-describe('netboot and build order', () => {
-  it('boots the squashfs over HTTP from next to the script', () => {
-    const n = netbootNames('os');
-    expect(netbootCmdline('http://h/', n)).toMatch(/^root=live:http:\/\/h\/os\.squashfs .*config_url=http:\/\/h\/os-config\.yaml /);
-    const script = ipxeScript('os', 'quiet');
-    expect(script.split('\n').slice(0, 1)).toEqual(['#!ipxe']);
-    expect(script).toContain('set base ${cwduri}');
-    expect(script).toContain('kernel ${base}os-kernel initrd=os-initrd root=live:${base}os.squashfs');
-    expect(script).toMatch(/ quiet\ninitrd \$\{base\}os-initrd\nboot\n$/);
-  });
-
+describe('build order', () => {
   it('makes the EFI disk before the cloud images built from it', () => {
     expect(buildOrder(['gce', 'iso'])).toEqual(['iso', 'raw-efi', 'gce']);
     expect(buildOrder(['rootfs-tar', 'vhd', 'raw-bios'])).toEqual(['raw-efi', 'raw-bios', 'vhd', 'rootfs-tar']);
