@@ -8,6 +8,7 @@ import type { TestProject } from 'vitest/node';
 import { execa } from 'execa';
 import { dockerEngine } from '../../src-main/docker/docker-engine.js';
 import { findOvmf } from '../../src-main/boot-test/run-boot-test.js';
+import { findIpxeRom } from '../../src-main/boot-test/run-netboot-test.js';
 import { inspectImage } from '../../src-main/docker/ensure-image.js';
 import { REPO, type IntegrationEnv } from './support.js';
 
@@ -35,6 +36,9 @@ export default async function setup(project: TestProject): Promise<void> {
     qemu: await check('no qemu', () => execa('qemu-system-x86_64', ['--version'])),
     ovmf: await check('no OVMF', async () => {
       if (!(await findOvmf())) throw new Error('install the ovmf package');
+    }),
+    ipxe: await check('no iPXE ROM for qemu (netboot)', async () => {
+      if (!(await findIpxeRom())) throw new Error('install ipxe-qemu (efi-virtio.rom under /usr/lib/ipxe/qemu)');
     }),
     registry: await check('no local registry for push tests', () => execa('docker-registry', ['--version'])),
     arm64: await check('no arm64 emulation', async () => {
