@@ -107,7 +107,7 @@ async function build(request: BuildRequest, outputDir: string, ctx: JobContext):
         case 'netboot':
           return buildNetboot(
             session,
-            { rootfs, squashfs: liveSquashfs, outputDir, name, cloudConfig: recipe.cloudConfig, ...(extraCmdline ? { extraCmdline } : {}), ...(recipe.netboot.url !== undefined ? { netbootUrl: recipe.netboot.url } : {}) },
+            { rootfs, squashfs: liveSquashfs, outputDir, name, cloudConfig: recipe.cloudConfig, ...seed, ...(extraCmdline ? { extraCmdline } : {}), ...(recipe.netboot.url !== undefined ? { netbootUrl: recipe.netboot.url } : {}) },
             ctx,
           );
         case 'raw-efi':

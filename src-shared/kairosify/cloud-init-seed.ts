@@ -78,6 +78,11 @@ network:
 users: []
 ssh_deletekeys: false
 ssh_genkeytypes: []
+# Only the modules the translated cloud-config uses (plain-image.ts): every other one costs a boot
+# time under emulation and touches nothing the recipe asked for (apt, locale, growpart, ...).
+cloud_init_modules: [ bootcmd, write_files, set_hostname, update_hostname, update_etc_hosts, users_groups, ssh ]
+cloud_config_modules: [ ssh_import_id, timezone, runcmd ]
+cloud_final_modules: [ scripts_user, final_message ]
 `;
 
 /** ds-identify would look for a seed before the unit above wrote it, and turn cloud-init off. */

@@ -10,7 +10,7 @@ import { DockerfileWriter, writeFileCommand } from './dockerfile-writer.js';
 import { fromLine, labelLines } from './dockerfile-common.js';
 import { kairosRelease, kairosReleaseText } from './kairos-release.js';
 import { detectFamily, type OsFamily, type OsRelease } from './os-release.js';
-import { SCRATCH_FAMILIES, TRUSTED_BOOT_FAMILIES, packageSelection } from './package-sets.js';
+import { SCRATCH_FAMILIES, TRUSTED_BOOT_FAMILIES, majorVersion, packageSelection } from './package-sets.js';
 import { cacheCleanup, kernelFile, oldInitrds, packageInstall, preamble, serviceSetup } from './scratch-family.js';
 
 /** How the families are named to a user, in the order the error hint lists them. */
@@ -23,8 +23,19 @@ const FAMILY_NAMES: Readonly<Record<OsFamily, string>> = {
   alpine: 'Alpine',
 };
 
-export function dracutConfig(recipe: Recipe): string {
-  const modules = ['livenet', 'dmsquash-live', 'network'];
+/**
+ * The initrd's network for netboot: livenet fetches the squashfs from the network scripts' online
+ * hook, which dracut's systemd-networkd module (Debian's default pick) never runs: the initrd
+ * then waits until its timeout. network-legacy (dhclient, installed in these families) runs it;
+ * Fedora and EL 10 have no dhclient and take NetworkManager's module.
+ */
+export function initrdNetworkModule(family: OsFamily, release: OsRelease): string {
+  if (family === 'fedora' || (family === 'rhel' && majorVersion(release) >= 10)) return 'network-manager';
+  return 'network-legacy';
+}
+
+export function dracutConfig(recipe: Recipe, family: OsFamily, release: OsRelease): string {
+  const modules = ['livenet', 'dmsquash-live', 'network', initrdNetworkModule(family, release)];
   if (hasFramework(recipe)) modules.push('immucore');
   // zstd instead of kairos-init's xz: every kernel a supported family ships (>= 5.9) reads it,
   // and it unpacks several times faster, which is most of the early boot on slow machines and VMs.
@@ -172,7 +183,7 @@ export function scratchDockerfile(recipe: Recipe, osRelease: OsRelease, appVersi
       .run([
         ...link,
         'mkdir -p /etc/dracut.conf.d',
-        writeFileCommand('/etc/dracut.conf.d/10-kairos.conf', dracutConfig(recipe), q),
+        writeFileCommand('/etc/dracut.conf.d/10-kairos.conf', dracutConfig(recipe, family, osRelease), q),
         'dracut -f /boot/initrd "$kver"',
       ]);
   }

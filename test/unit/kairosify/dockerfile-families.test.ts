@@ -37,7 +37,7 @@ describe('scratch method: Fedora and the RHEL family', () => {
     expect(text).toContain('dnf clean all');
     expect(text).toMatch(/\bkernel \\\n\s+kernel-modules \\\n\s+kernel-modules-extra\b/);
     expect(text).toContain('dracut-live');
-    expect(text).toContain('add_dracutmodules+=" livenet dmsquash-live network "');
+    expect(text).toContain('add_dracutmodules+=" livenet dmsquash-live network network-manager "');
     expect(text).toContain('dracut -f /boot/initrd "$kver"');
     expect(text).toContain('systemctl enable NetworkManager.service systemd-resolved.service chronyd.service sshd.service');
     expect(text).toContain('cp "/lib/modules/$kver/vmlinuz" "/boot/vmlinuz-$kver"');
@@ -50,7 +50,7 @@ describe('scratch method: Fedora and the RHEL family', () => {
   it('Fedora 41 with the Kairos framework', async () => {
     const text = scratch('fedora-41', 'fedora:41', {}, FRAMEWORK);
     expect(text).toContain(`COPY --from=${FRAMEWORK} / /`);
-    expect(text).toContain('add_dracutmodules+=" livenet dmsquash-live network immucore "');
+    expect(text).toContain('add_dracutmodules+=" livenet dmsquash-live network network-manager immucore "');
     expect(text).toContain('cos-setup-reconcile.timer');
     expect(text).toContain('KAIROS_FLAVOR_RELEASE="41"');
     await expect(text).toMatchFileSnapshot(snapshot('scratch-fedora-41-framework'));
@@ -88,7 +88,7 @@ describe('scratch method: openSUSE', () => {
     expect(text).toContain('zypper clean -a');
     expect(text).toContain('kernel-default');
     expect(text).toContain('grub2-x86_64-efi');
-    expect(text).toContain('add_dracutmodules+=" livenet dmsquash-live network "');
+    expect(text).toContain('add_dracutmodules+=" livenet dmsquash-live network network-legacy "');
     expect(text).toContain('systemctl enable systemd-networkd.service systemd-resolved.service systemd-timesyncd.service sshd.service');
     expect(text).toContain('systemctl mask wicked.service');
     expect(text).toContain('ExecStart=/usr/lib/systemd/systemd-networkd-wait-online');

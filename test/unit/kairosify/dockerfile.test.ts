@@ -23,7 +23,7 @@ describe('scratch method', () => {
     const text = dockerfile({ source: { baseImage: 'debian:bookworm' }, kairosify: { method: 'scratch', framework: 'none' } }, 'debian-12');
     expect(text).not.toContain('COPY --from');
     expect(text).toContain('dracut -f /boot/initrd "$kver"');
-    expect(text).toContain('add_dracutmodules+=" livenet dmsquash-live network "');
+    expect(text).toContain('add_dracutmodules+=" livenet dmsquash-live network network-legacy "');
     await expect(text).toMatchFileSnapshot(snapshot('scratch-debian-12-none'));
   });
 

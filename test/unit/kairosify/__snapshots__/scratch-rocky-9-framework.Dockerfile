@@ -81,7 +81,7 @@ RUN set -e; \
     rm -f /boot/initrd /boot/initramfs-*; \
     depmod -a "$kver"; \
     mkdir -p /etc/dracut.conf.d; \
-    printf '%s\n' 'hostonly="no"' 'hostonly_cmdline="no"' 'compress="zstd"' 'add_dracutmodules+=" livenet dmsquash-live network immucore "' 'omit_dracutmodules+=" iscsi nfs "' > /etc/dracut.conf.d/10-kairos.conf; \
+    printf '%s\n' 'hostonly="no"' 'hostonly_cmdline="no"' 'compress="zstd"' 'add_dracutmodules+=" livenet dmsquash-live network network-legacy immucore "' 'omit_dracutmodules+=" iscsi nfs "' > /etc/dracut.conf.d/10-kairos.conf; \
     dracut -f /boot/initrd "$kver"
 
 # 6. cleanup: nothing that must differ per machine (host keys, machine-id, hostname), no caches.
