@@ -1,89 +1,69 @@
-// The example ISO boots to userspace in qemu: BIOS and UEFI through `kairos-factory boot-test`,
-// and once more through the plain qemu command line the README documents (nothing of ours).
-import { copyFile, link, mkdir, readFile, rm } from 'node:fs/promises';
+// The example ISO boots to userspace in qemu as each of its users boots it: as a CD with BIOS
+// through the plain qemu command line the README documents (nothing of ours), as a CD with UEFI
+// through `kairos-factory boot-test` (from a path with commas, which qemu's option syntax makes
+// special), and written to a drive (a loop device, by our flash) and booted from that drive as a
+// disk with BIOS (its hybrid MBR). Each boot also checks the recipe's identity when switched on
+// (boot-expect.ts).
+import { copyFile, link, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { execa } from 'execa';
-import { describe, expect, inject, it } from 'vitest';
-import { SerialWatcher } from '../../src-main/boot-test/serial-verdict.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { EXPECT_RECIPE_IDENTITY, exampleIdentity, expectBooted, identityArgs } from './boot-expect.js';
+import { LoopDevices } from './loop-devices.js';
 import { REPO, cli, skipReason } from './support.js';
+import { bootInTerminal } from './terminal-boot.js';
 
 const env = inject('integration');
+const MIB = 1024 * 1024;
+
+it("reads the identity to expect from the example recipe's cloud-config", async () => {
+  expect(await exampleIdentity()).toEqual({ hostname: 'kairos-[0-9a-f]{4}', user: 'kairos', password: 'kairos' });
+});
 
 describe.skipIf(skipReason(env, 'docker', 'qemu') !== undefined)('boot tests of the example ISO', () => {
   const iso = env.iso ?? '';
+  const work = join(env.outputDir, 'boot-iso');
+  const loops = new LoopDevices(() => work);
 
-  it('boots with BIOS to userspace', async () => {
-    const result = await cli(['boot-test', iso, '--timeout', '420']);
-    expect(result.all).toMatch(/booted \(bios\): .*(login:|multi-user\.target)/);
-    expect(result.exitCode).toBe(0);
-    expect(await readFile(`${iso}.bios.boot.log`, 'utf8')).toMatch(/Reached target .*multi-user\.target|login: /);
+  beforeAll(async () => {
+    await rm(work, { recursive: true, force: true });
+    await mkdir(work, { recursive: true });
   });
 
-  it.skipIf(skipReason(env, 'ovmf') !== undefined)('boots with UEFI (OVMF) to userspace', async () => {
-    const result = await cli(['boot-test', iso, '--uefi', '--timeout', '420']);
-    expect(result.all).toMatch(/booted \(uefi\): .*(login:|multi-user\.target)/);
-    expect(result.exitCode).toBe(0);
-    expect(await readFile(`${iso}.uefi.boot.log`, 'utf8')).toContain('BdsDxe: starting');
+  afterAll(async () => {
+    await loops.release();
+    await rm(work, { recursive: true, force: true });
   });
 
-  it('boots an ISO whose folder and name hold commas (qemu option values double them)', async () => {
-    const dir = join(env.outputDir, 'boot,with commas');
-    await rm(dir, { recursive: true, force: true });
-    await mkdir(dir, { recursive: true });
-    const target = join(dir, 'debian,bookworm.iso');
-    await link(iso, target).catch(() => copyFile(iso, target));
-    try {
-      const result = await cli(['boot-test', target, '--timeout', '420']);
-      expect(result.all).toMatch(/booted \(bios\): .*(login:|multi-user\.target)/);
-      expect(result.exitCode).toBe(0);
-      expect(await readFile(`${target}.bios.boot.log`, 'utf8')).toMatch(/Reached target .*multi-user\.target|login: /);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
-
-  it('boots the raw EFI disk (OVMF) to userspace', async () => {
-    const raw = iso.replace(/\.iso$/, '-efi.raw');
-    const result = await cli(['boot-test', raw, '--uefi', '--timeout', '420']);
-    expect(result.all).toMatch(/booted \(uefi\): .*(login:|multi-user\.target)/);
-    expect(result.exitCode).toBe(0);
-  });
-
-  it('boots the raw BIOS disk to userspace', async () => {
-    const raw = iso.replace(/\.iso$/, '-bios.raw');
-    const result = await cli(['boot-test', raw, '--timeout', '420']);
-    expect(result.all).toMatch(/booted \(bios\): .*(login:|multi-user\.target)/);
-    expect(result.exitCode).toBe(0);
-    expect(await readFile(`${raw}.bios.boot.log`, 'utf8')).toContain('GNU GRUB');
-  });
-
-  it('boots with the independent qemu command line from the README', async () => {
+  it("boots as a CD with BIOS through the README's independent qemu command line", async () => {
     const readme = await readFile(`${REPO}/README.md`, 'utf8');
     const block = /<!-- independent-boot -->\s*```sh\n([\s\S]*?)```/.exec(readme);
     expect(block, 'README must hold the independent qemu command').not.toBeNull();
     const command = block![1]!.replace(/\\\n\s*/g, ' ').trim();
-    expect(command).toMatch(/^qemu-system-x86_64 /);
+    expect(command).toMatch(/^qemu-system-x86_64 .*-serial stdio .*-cdrom "\$ISO"/);
     const log = `${iso}.independent.log`;
-    await rm(log, { force: true });
-    const qemu = execa('bash', ['-c', `exec ${command}`], { env: { ISO: iso, LOG: log }, reject: false });
-    let ended = false;
-    void qemu.then(() => {
-      ended = true;
-    });
-    const watcher = new SerialWatcher();
-    const deadline = Date.now() + 420_000;
-    let seen = 0;
-    try {
-      while (!watcher.verdict && Date.now() < deadline && !ended) {
-        await new Promise((r) => setTimeout(r, 1000));
-        const text = await readFile(log, 'utf8').catch(() => '');
-        watcher.feed(text.slice(seen));
-        seen = text.length;
-      }
-    } finally {
-      qemu.kill('SIGKILL');
-      await qemu;
-    }
-    expect(watcher.verdict?.status, `serial log ${log}`).toBe('passed');
+    const identity = EXPECT_RECIPE_IDENTITY ? await exampleIdentity() : undefined;
+    const boot = await bootInTerminal(command, { ISO: iso }, log, { timeoutMs: 420_000, ...(identity ? { identity } : {}) });
+    console.log(`[boot] ISO, BIOS CD, README command: ${boot.seconds.toFixed(0)} s`);
+    expect(boot.verdict, `serial log ${log}`).toMatchObject({ status: 'passed' });
+    if (identity) expect(boot.login, `serial log ${log}`).toMatchObject({ status: 'passed' });
+  });
+
+  it.skipIf(skipReason(env, 'ovmf') !== undefined)('boots as a CD with UEFI (OVMF), from a folder and file named with commas', async () => {
+    const dir = join(work, 'boot,with commas');
+    await mkdir(dir, { recursive: true });
+    const target = join(dir, 'debian,bookworm.iso');
+    await link(iso, target).catch(() => copyFile(iso, target));
+    const result = await cli(['boot-test', target, '--uefi', '--timeout', '420', ...(await identityArgs())]);
+    await expectBooted(result, 'uefi', 'ISO, UEFI CD, path with commas');
+    expect(await readFile(`${target}.uefi.boot.log`, 'utf8')).toContain('BdsDxe: starting');
+  });
+
+  it.skipIf(skipReason(env, 'loop') !== undefined)('boots from a drive it was flashed to, as a disk with BIOS (hybrid MBR)', async () => {
+    const device = await loops.create(Math.ceil((await stat(iso)).size / MIB) + 16);
+    const flash = await cli(['flash', iso, device, '--yes']);
+    expect(flash.all).toMatch(/written to \/dev\/loop\d+ and verified/);
+    // The drive is the VM's only medium, a virtio disk: the BIOS can start it only from its MBR.
+    const result = await cli(['boot-test', device, '--timeout', '420', '--log', `${iso}.drive.bios.boot.log`, ...(await identityArgs())]);
+    await expectBooted(result, 'bios', 'ISO flashed to a drive, BIOS disk');
   });
 });
