@@ -98,8 +98,10 @@ export class SerialWatcher {
     const line = raw.trim();
     if (line === '') return undefined;
     for (const [pattern, reason] of FAILURE) if (pattern.test(line)) return { status: 'failed', line, reason };
+    // The prompt alone: a late message (cloud-init's) may follow it on its line.
     const prompt = LOGIN_PROMPT.exec(line);
-    if (prompt) return this.hostname !== undefined ? judgeHostname(prompt[1]!, this.hostname, line) : { status: 'passed', line };
+    const shown = prompt?.[0].trim() ?? '';
+    if (prompt) return this.hostname !== undefined ? judgeHostname(prompt[1]!, this.hostname, shown) : { status: 'passed', line: shown };
     // Userspace without a name: enough unless a hostname is expected, which only the prompt shows.
     if (this.hostname === undefined) for (const pattern of USERSPACE) if (pattern.test(line)) return { status: 'passed', line };
     return undefined;

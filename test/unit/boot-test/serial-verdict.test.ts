@@ -69,6 +69,11 @@ describe('SerialWatcher with an expected hostname', () => {
     expect(w.feed('kairos-3f0a login: ')).toMatchObject({ status: 'failed', reason: 'booted as kairos-3f0a, not as the expected hostname (web-\\d+)' });
   });
 
+  it('reports the prompt alone when a late message follows it on its line', () => {
+    const w = new SerialWatcher({ hostname: 'kairos-[0-9a-f]{4}' });
+    expect(w.feed('kairos-3f0a login: [   79.9] cloud-init[745]: *** update-locale: Error\r\n')).toEqual({ status: 'passed', line: 'kairos-3f0a login:' });
+  });
+
   it('waits for the login prompt: multi-user.target does not show the name', () => {
     const w = new SerialWatcher({ hostname: 'box' });
     expect(w.feed('[  OK  ] Reached target multi-user.target - Multi-User System.\n')).toBeUndefined();
