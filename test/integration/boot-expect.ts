@@ -7,11 +7,11 @@ import { expect } from 'vitest';
 import { REPO, type CliResult } from './support.js';
 
 /**
- * The switch for the identity checks of every boot test. Off while plain images (framework none)
- * do not apply the recipe's cloud-config yet: they boot as `localhost` with no `kairos` user.
- * Turn it on once they do; every boot then also checks the hostname and logs in.
+ * The identity checks of every boot test: plain images (framework none) apply the recipe's
+ * cloud-config through cloud-init, so every boot checks the hostname on the login prompt and logs
+ * in as the recipe's user. (A switch, so a run can look at userspace alone while debugging.)
  */
-export const EXPECT_RECIPE_IDENTITY = false;
+export const EXPECT_RECIPE_IDENTITY = true;
 
 export interface RecipeIdentity {
   /** A regular expression for the whole hostname. */
@@ -54,7 +54,7 @@ export async function identityArgs(): Promise<string[]> {
  * A `boot-test` run passed: userspace reached in this mode, and the identity shown when expected.
  * Its time is printed under `label`, for the README's table of boot times.
  */
-export async function expectBooted(result: CliResult, mode: 'bios' | 'uefi', label: string): Promise<void> {
+export async function expectBooted(result: CliResult, mode: 'bios' | 'uefi' | 'netboot', label: string): Promise<void> {
   const line = /^booted \(.*$/m.exec(result.all)?.[0];
   console.log(`[boot] ${label}: ${line ?? 'no verdict'}`);
   expect(result.all).toMatch(new RegExp(`booted \\(${mode}\\): .*(login:|multi-user\\.target)`));

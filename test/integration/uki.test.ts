@@ -21,7 +21,10 @@ import { ensureBuilderImage } from '../../src-main/builder/builder-image.js';
 import { BuilderSession } from '../../src-main/builder/builder-session.js';
 import { dockerEngine } from '../../src-main/docker/docker-engine.js';
 import { JobContext } from '../../src-main/jobs/job-context.js';
-import { skipReason } from './support.js';
+import { parse } from 'yaml';
+import { plainImageSeed } from '../../src-shared/cloud-config/plain-image.js';
+import { exampleIdentity } from './boot-expect.js';
+import { REPO, skipReason } from './support.js';
 
 const env = inject('integration');
 const EXAMPLE_IMAGE = 'kairos-factory/debian-bookworm:v0.1.0-core-generic-amd64';
@@ -38,6 +41,7 @@ describe.skipIf(skipReason(env, 'docker') !== undefined)('Trusted Boot: keys, si
   let keysDir = '';
   let rootfs: CachedRootfs;
   let artifacts: ArtifactInfo[] = [];
+  let userData: string | undefined;
 
   /** Runs a command in the builder; returns its output (stdout and stderr) and exit code. */
   async function inBuilder(argv: ReadonlyArray<string>): Promise<{ exitCode: number; text: string }> {
@@ -55,7 +59,9 @@ describe.skipIf(skipReason(env, 'docker') !== undefined)('Trusted Boot: keys, si
     const image = await docker.getImage(EXAMPLE_IMAGE).inspect();
     rootfs = await ensureRootfs(docker, session, image.Id, ctx);
     keysDir = (await ensureKeys(session, { outputDir: out, name: NAME }, ctx)).dir;
-    artifacts = await buildUki(session, { rootfs, keysDir, outputDir: out, name: NAME }, ctx);
+    // The example is a plain image: its cloud-config reaches cloud-init from inside the UKI.
+    userData = plainImageSeed((parse(await readFile(join(REPO, 'examples', 'debian-bookworm.yaml'), 'utf8')) as { cloudConfig: string }).cloudConfig).userData;
+    artifacts = await buildUki(session, { rootfs, keysDir, outputDir: out, name: NAME, ...(userData !== undefined ? { userData } : {}) }, ctx);
   });
 
   afterAll(async () => {
@@ -236,10 +242,14 @@ describe.skipIf(skipReason(env, 'docker') !== undefined)('Trusted Boot: keys, si
     it('enrols its keys from Setup Mode, then boots signed to userspace with the kernel locked down', { timeout: 900_000 }, async () => {
       // The same UKI, in an ISO whose systemd-boot enrols the keys by itself (recipe trustedBoot.enroll: force).
       // Same output folder (the one the builder mounts), another name.
-      const [, iso] = await buildUki(session, { rootfs, keysDir, outputDir: out, name: `${NAME}-force`, secureBootEnroll: 'force' }, ctx);
+      const [, iso] = await buildUki(session, { rootfs, keysDir, outputDir: out, name: `${NAME}-force`, secureBootEnroll: 'force', ...(userData !== undefined ? { userData } : {}) }, ctx);
       const log = join(out, 'sb.boot.log');
-      const result = await runBootTest({ artifact: iso!.path, firmware: 'uefi', secureBoot: true, timeoutSeconds: 600, logFile: log }, ctx);
-      expect(result.message).toMatch(/^booted \(secureboot\)/);
+      const id = await exampleIdentity();
+      const result = await runBootTest(
+        { artifact: iso!.path, firmware: 'uefi', secureBoot: true, timeoutSeconds: 600, logFile: log, expect: { hostname: id.hostname, login: { user: id.user, password: id.password } } },
+        ctx,
+      );
+      expect(result.message).toMatch(new RegExp(`^booted \\(secureboot\\): ${id.hostname} login:; logged in as ${id.user} `));
       const enrol = await readFile(join(out, 'sb.boot.enrol.log'), 'latin1');
       expect(enrol).toMatch(/Enrolling secure boot keys/);
       const boot = await readFile(log, 'latin1');
