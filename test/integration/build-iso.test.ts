@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseRecipeYaml } from '../../src-shared/recipe/parse-recipe.js';
-import { cli, skipReason } from './support.js';
+import { cli, dockerfileSteps, skipReason } from './support.js';
 
 const env = inject('integration');
 const skip = skipReason(env, 'docker');
@@ -104,11 +104,12 @@ describe.skipIf(skip !== undefined)('kairos-factory build examples/debian-bookwo
   });
 
   it('rebuilds an unchanged recipe from the cache in seconds', async () => {
+    const { total } = await dockerfileSteps('examples/debian-bookworm.yaml');
     const started = Date.now();
     const result = await cli(['build', 'examples/debian-bookworm.yaml', '--output', env.outputDir]);
     expect(result.exitCode).toBe(0);
     // Every step that runs is cached (FROM names the base, there is nothing to cache).
-    expect(result.all).toMatch(/\(8 steps, 7 cached\)/);
+    expect(result.all).toContain(`(${total} steps, ${total - 1} cached)`);
     expect(result.all).toContain('export rootfs (cached)');
     expect(result.all).toContain('squashfs (cached)');
     for (const kind of ['iso', 'raw-efi', 'raw-bios', 'vhd', 'gce', 'netboot', 'rootfs-tar']) expect(result.all).toContain(`✓ ${kind} (cached)`);

@@ -39,3 +39,19 @@ export function skipReason(env: IntegrationEnv, ...needs: string[]): string | un
   console.warn(`[integration] skipped: ${reason}`);
   return reason;
 }
+
+/** The Docker build steps of a recipe's Dockerfile as the CLI prints it: instruction count, and the
+ *  1-based step whose text contains `marker` (so tests follow the recipe, not a hard-coded count). */
+export async function dockerfileSteps(recipe: string, marker?: string): Promise<{ total: number; step: number | undefined }> {
+  const result = await cli(['dockerfile', recipe]);
+  if (result.exitCode !== 0) throw new Error(`kairos-factory dockerfile ${recipe} failed:\n${result.all}`);
+  const instructions: string[] = [];
+  let continued = false;
+  for (const line of result.all.split('\n')) {
+    if (continued) instructions[instructions.length - 1] += `\n${line}`;
+    else if (/^[A-Z]+\s/.test(line)) instructions.push(line);
+    continued = instructions.length > 0 && /\\\s*$/.test(line);
+  }
+  const index = marker === undefined ? -1 : instructions.findIndex((text) => text.includes(marker));
+  return { total: instructions.length, step: index < 0 ? undefined : index + 1 };
+}
