@@ -2,17 +2,32 @@
 // text (keeping everything else, comments included), and the checks go further than upstream's
 // schema, which accepts any unknown key: a misspelled key here gets a warning and a suggestion.
 import { closest, distance } from 'fastest-levenshtein';
-import { LineCounter, isMap, isSeq, parseDocument, type Document } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import { deviceSettingsProblems, formStages, isFormStep, readDeviceSettings, type DeviceSettings, type FormStages, type StageStep } from './device-settings.js';
+import { isCryptHash } from './secrets.js';
 
 export const CLOUD_CONFIG_HEADERS = ['#cloud-config', '#kairos-config', '#node-config'] as const;
 
 export interface CloudConfigForm {
   readonly userName: string;
+  /** The user's passwd as the YAML holds it: the form writes a SHA-512 crypt hash (secrets.ts). */
   readonly password: string;
   readonly sshKeys: ReadonlyArray<string>;
   readonly hostname: string;
   readonly installAuto: boolean;
   readonly installDevice: string;
+  /** Wi-Fi: no network while the SSID is empty. */
+  readonly wifiSsid: string;
+  /** The WPA2 PSK (64 hex digits, from the passphrase: secrets.ts wpaPsk); empty: an open network. */
+  readonly wifiPsk: string;
+  readonly wifiCountry: string;
+  readonly wifiHidden: boolean;
+  /** XKB layout ("de"); empty: the image's own. */
+  readonly keyboard: string;
+  /** IANA time zone ("Europe/Berlin"); empty: the image's own (UTC). */
+  readonly timezone: string;
+  /** SSH logins by key only (sshd refuses passwords). */
+  readonly sshKeysOnly: boolean;
 }
 
 export interface CloudConfigIssue {
@@ -33,7 +48,15 @@ const KNOWN_INSTALL = ['auto', 'device', 'reboot', 'poweroff', 'partitions', 'bu
 const SSH_KEY = /^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-\S+|sk-\S+|github:\S+|gitlab:\S+)(\s|$)/;
 
 export function emptyForm(): CloudConfigForm {
-  return { userName: '', password: '', sshKeys: [], hostname: '', installAuto: false, installDevice: 'auto' };
+  return {
+    userName: '', password: '', sshKeys: [], hostname: '', installAuto: false, installDevice: 'auto',
+    wifiSsid: '', wifiPsk: '', wifiCountry: '', wifiHidden: false, keyboard: '', timezone: '', sshKeysOnly: false,
+  };
+}
+
+function deviceSettings(form: CloudConfigForm): DeviceSettings {
+  const wifi = form.wifiSsid === '' ? undefined : { ssid: form.wifiSsid, psk: form.wifiPsk, country: form.wifiCountry, hidden: form.wifiHidden };
+  return { ...(wifi ? { wifi } : {}), keyboard: form.keyboard, timezone: form.timezone, sshKeysOnly: form.sshKeysOnly };
 }
 
 function parse(text: string): { doc: Document; lines: LineCounter } {
@@ -54,6 +77,7 @@ export function readCloudConfigForm(text: string): CloudConfigForm {
   const users = Array.isArray(data.users) ? data.users : [];
   const user = (users[0] ?? {}) as Record<string, unknown>;
   const install = (typeof data.install === 'object' && data.install !== null ? data.install : {}) as Record<string, unknown>;
+  const device = readDeviceSettings(data);
   return {
     userName: asString(user.name),
     password: asString(user.passwd),
@@ -61,6 +85,13 @@ export function readCloudConfigForm(text: string): CloudConfigForm {
     hostname: asString(data.hostname),
     installAuto: install.auto === true,
     installDevice: asString(install.device) || 'auto',
+    wifiSsid: device.wifi?.ssid ?? '',
+    wifiPsk: device.wifi?.psk ?? '',
+    wifiCountry: device.wifi?.country ?? '',
+    wifiHidden: device.wifi?.hidden ?? false,
+    keyboard: device.keyboard,
+    timezone: device.timezone,
+    sshKeysOnly: device.sshKeysOnly,
   };
 }
 
@@ -86,8 +117,47 @@ export function writeCloudConfigForm(text: string, form: CloudConfigForm): strin
     set(['install', 'auto'], form.installAuto, true);
     set(['install', 'device'], form.installDevice || 'auto', true);
   }
+  writeFormStages(doc, formStages(deviceSettings(form)));
+  // The time zone lives in the form's step (Kairos reads no top-level timezone).
+  set(['timezone'], undefined, false);
   const body = doc.toString({ lineWidth: 0 }).replace(/^(#(cloud|kairos|node)-config\s*\n)+/, '');
   return `${header}\n${body === '{}\n' ? '' : body}`;
+}
+
+/** Replaces the form's own steps in every stage (other steps stay, in their places); empty stages go. */
+function writeFormStages(doc: Document, stages: FormStages): void {
+  const existing = doc.get('stages');
+  if (existing !== undefined && !isMap(existing)) return;
+  if (isMap(existing)) {
+    for (const pair of [...existing.items]) {
+      const steps = pair.value;
+      if (!isSeq(steps)) continue;
+      steps.items = steps.items.filter((item) => !isFormStep((item as { toJSON?: () => unknown }).toJSON?.()));
+      if (steps.items.length === 0) existing.delete(pair.key);
+    }
+  }
+  for (const [stage, steps] of Object.entries(stages)) {
+    if (steps.length === 0) continue;
+    if (!isMap(doc.get('stages'))) doc.set('stages', doc.createNode({}));
+    if (!isSeq(doc.getIn(['stages', stage]))) doc.setIn(['stages', stage], doc.createNode([]));
+    const seq = doc.getIn(['stages', stage]);
+    if (isSeq(seq)) for (const step of steps) seq.items.push(stepNode(doc, step));
+  }
+  const after = doc.get('stages');
+  if (isMap(after) && after.items.length === 0) doc.delete('stages');
+}
+
+/** A step as YAML, each file's mode written in decimal with its octal form as a comment. */
+function stepNode(doc: Document, step: StageStep): ReturnType<Document['createNode']> {
+  const node = doc.createNode(step);
+  const files = isMap(node) ? node.get('files', true) : undefined;
+  if (isSeq(files)) {
+    for (const item of files.items) {
+      const mode = isMap(item) ? item.get('permissions', true) : undefined;
+      if (isScalar(mode) && typeof mode.value === 'number') mode.comment = ` 0${mode.value.toString(8)}`;
+    }
+  }
+  return node;
 }
 
 function headerOf(text: string): string | undefined {
@@ -148,6 +218,14 @@ export function validateCloudConfig(text: string): CloudConfigIssue[] {
         if (typeof user.name !== 'string' || user.name === '') add('error', ['users', i], 'each user needs a name');
         else if (!/^[a-z_][a-z0-9_-]*\$?$/.test(user.name)) add('error', ['users', i, 'name'], `"${user.name}" is not a valid Linux user name`);
         if ('passwd' in user && typeof user.passwd !== 'string') add('error', ['users', i, 'passwd'], 'passwd must be text');
+        else if (typeof user.passwd === 'string' && user.passwd !== '' && !isCryptHash(user.passwd)) {
+          add('warning', ['users', i, 'passwd'], 'the password is in clear text: whoever has the image or the recipe reads it; type it in the form (stored as a SHA-512 crypt hash) or write the output of `openssl passwd -6`');
+        }
+        // A malformed key list has its own error above; a locked account is locked on purpose.
+        const noKeys = !('ssh_authorized_keys' in user) || (Array.isArray(user.ssh_authorized_keys) && user.ssh_authorized_keys.length === 0);
+        if (typeof user.name === 'string' && user.name !== '' && !user.passwd && noKeys && user.lock_passwd !== true && user.lockPasswd !== true) {
+          add('error', ['users', i], `nobody can log in as ${user.name}: it has no password and no SSH key; type a password, or add an SSH key for key-only login`);
+        }
         if ('ssh_authorized_keys' in user) {
           if (!Array.isArray(user.ssh_authorized_keys)) add('error', ['users', i, 'ssh_authorized_keys'], 'ssh_authorized_keys must be a list');
           else
@@ -182,6 +260,7 @@ export function validateCloudConfig(text: string): CloudConfigIssue[] {
     if ('env' in block && !isRecord(block.env)) add('error', [provider, 'env'], `${provider}.env must be a mapping`);
     issues.push(...unknownKeys(block, KNOWN_PROVIDER, provider));
   }
+  for (const problem of deviceSettingsProblems(readDeviceSettings(data))) add('error', ['stages'], problem.message);
   if ('hostname' in data && typeof data.hostname !== 'string') add('error', ['hostname'], 'hostname must be text');
   if ('stages' in data) {
     if (!isRecord(data.stages)) add('error', ['stages'], 'stages must be a mapping of stage names to lists of steps');
