@@ -5,10 +5,10 @@ import type { Recipe, RecipeInput } from '../../src-shared/recipe/recipe-schema.
 
 export type Draft = RecipeInput;
 
+// No default password: the Cloud-config step asks for one (or an SSH key) before it lets you on.
 export const DEFAULT_CLOUD_CONFIG = `#cloud-config
 users:
   - name: kairos
-    passwd: kairos
     groups: [admin]
 `;
 

@@ -4,6 +4,7 @@ import { readCloudConfigForm, validateCloudConfig, writeCloudConfigForm, type Cl
 import { FRAMEWORK_ONLY, plainImageSeed } from '../../src-shared/cloud-config/plain-image.js';
 import { hasFramework } from '../../src-shared/recipe/has-framework.js';
 import { Field } from '../components/field.js';
+import { LocaleFields, PasswordField, WifiFields } from './device-fields.js';
 import { useAppStore } from '../stores/app-store.js';
 import { useRecipeStore } from '../stores/recipe-store.js';
 
@@ -39,14 +40,12 @@ export function StepCloudConfig() {
         <Field label="User name">
           {(p) => <input {...p} value={form.userName} autoComplete="off" onChange={(e) => update({ userName: e.target.value })} />}
         </Field>
-        <Field label="Password" hint="Stored in the cloud-config as written">
-          {(p) => <input {...p} type="password" value={form.password} autoComplete="new-password" onChange={(e) => update({ password: e.target.value })} />}
-        </Field>
+        <PasswordField form={form} update={update} />
         <Field label="Hostname" hint="Empty: Kairos picks one">
           {(p) => <input {...p} value={form.hostname} autoComplete="off" onChange={(e) => update({ hostname: e.target.value })} />}
         </Field>
       </div>
-      <Field label="SSH keys" hint="One per line: a public key, or github:USER / gitlab:USER to fetch theirs">
+      <Field label="SSH keys" hint="Every image runs an SSH server. One key per line: a public key, or github:USER / gitlab:USER to fetch theirs">
         {(p) => (
           <textarea
             {...p}
@@ -58,6 +57,12 @@ export function StepCloudConfig() {
           />
         )}
       </Field>
+      <label className="check">
+        <input type="checkbox" checked={form.sshKeysOnly} onChange={(e) => update({ sshKeysOnly: e.target.checked })} />
+        SSH by key only (no password logins over SSH)
+      </label>
+      <WifiFields form={form} update={update} />
+      <LocaleFields form={form} update={update} />
       <div className="row">
         <label className="check">
           <input type="checkbox" checked={form.installAuto} onChange={(e) => update({ installAuto: e.target.checked })} />
@@ -76,8 +81,8 @@ export function StepCloudConfig() {
       {seed && seed.frameworkOnly.length > 0 && (
         <div className="notice" data-testid="framework-only">
           <p>
-            This image has no Kairos framework: cloud-init applies the hostname, users, SSH keys, files and time zone. These keys are applied only with
-            the Kairos framework (System step):
+            This image has no Kairos framework: cloud-init applies the hostname, users, SSH keys, files, time zone and the form&apos;s Wi-Fi and
+            keyboard settings. These keys are applied only with the Kairos framework (System step):
           </p>
           <ul aria-label="Keys applied only with the Kairos framework">
             {seed.frameworkOnly.map((n) => (

@@ -15,6 +15,7 @@
 // /etc/vconsole.conf (systemd's, the other families). Time zone: /etc/localtime and /etc/timezone.
 // SSH keys only: an sshd_config.d drop-in turning password logins off.
 import { bytesToHex, bytesToUtf8, hexToBytes, utf8ToBytes } from '@noble/hashes/utils';
+import { parse } from 'yaml';
 import { shellQuote } from '../util/shell-quote.js';
 
 export const STEP_PREFIX = 'kairos-factory:';
@@ -201,4 +202,26 @@ export function deviceSettingsProblems(settings: DeviceSettings): Array<{ field:
     out.push({ field: 'timezone', message: `"${settings.timezone}" is not a time zone such as Europe/Berlin or UTC` });
   }
   return out;
+}
+
+export interface DeviceNeeds {
+  /** wpa_supplicant, the regulatory database and iw. */
+  readonly wifi: boolean;
+  /** The console keymap tools that read the keyboard files. */
+  readonly keyboard: boolean;
+}
+
+/** What the image must carry for the form's steps in this cloud-config to work. */
+export function deviceNeeds(data: unknown): DeviceNeeds {
+  if (!isRecord(data)) return { wifi: false, keyboard: false };
+  return { wifi: namedSteps(data, WIFI_STEP).length > 0, keyboard: namedSteps(data, KEYBOARD_STEP).length > 0 };
+}
+
+/** deviceNeeds of a cloud-config's text (none when it does not parse: the recipe checks say why). */
+export function cloudConfigNeeds(cloudConfig: string): DeviceNeeds {
+  try {
+    return deviceNeeds(parse(cloudConfig));
+  } catch {
+    return deviceNeeds(undefined);
+  }
 }

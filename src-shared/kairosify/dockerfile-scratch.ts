@@ -2,6 +2,7 @@
 // a reader sees exactly what makes the image bootable. Step order is chosen for Docker's cache:
 // the slow package install comes first and only changes when packages do.
 import { CLOUD_CFG, DS_IDENTIFY_CFG, SEED_SCRIPT, SEED_SCRIPT_PATH, SEED_UNIT, SEED_UNIT_NAME } from './cloud-init-seed.js';
+import { cloudConfigNeeds } from '../cloud-config/device-settings.js';
 import { hasFramework } from '../recipe/has-framework.js';
 import type { Recipe } from '../recipe/recipe-schema.js';
 import { AppError } from '../errors/app-error.js';
@@ -114,7 +115,8 @@ export function scratchDockerfile(recipe: Recipe, osRelease: OsRelease, appVersi
   checkFamilyOptions(recipe, family, osRelease);
   const q = shellQuote;
   const plain = !hasFramework(recipe);
-  const packages = packageSelection({ family, release: osRelease, arch: recipe.arch, model: recipe.model, trustedBoot: recipe.trustedBoot.enabled, plain });
+  const needs = cloudConfigNeeds(recipe.cloudConfig);
+  const packages = packageSelection({ family, release: osRelease, arch: recipe.arch, model: recipe.model, trustedBoot: recipe.trustedBoot.enabled, plain, needs });
   const all = [...packages.base, ...packages.kernel, ...packages.boot];
   const framework = recipe.kairosify.framework;
   const release = kairosRelease(recipe, { flavor: osRelease.id, release: osRelease.versionId, family }, `kairos-factory-${appVersion}`);

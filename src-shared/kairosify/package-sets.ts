@@ -3,6 +3,7 @@
 // immucore/agent need. Grouped so the Dockerfile reads as a list of reasons. Every family gets
 // the same kinds of things (init, network, time, SSH, disk tools, kernel, grub, initramfs
 // tools) under its own package names.
+import type { DeviceNeeds } from '../cloud-config/device-settings.js';
 import type { Arch } from '../recipe/catalog.js';
 import { cloudInitPackages } from './cloud-init-seed.js';
 import type { OsFamily, OsRelease } from './os-release.js';
@@ -23,6 +24,8 @@ export interface PackageContext {
   readonly trustedBoot: boolean;
   /** No Kairos framework: cloud-init applies the cloud-config (cloud-init-seed.ts). */
   readonly plain?: boolean;
+  /** What the cloud-config's device settings (Wi-Fi, keyboard) need in the image. */
+  readonly needs?: DeviceNeeds;
 }
 
 /** In every family (kairos-init "common"). */
@@ -131,7 +134,21 @@ export const TRUSTED_BOOT_FAMILIES: ReadonlyArray<OsFamily> = ['debian', 'ubuntu
 
 export function packageSelection(ctx: PackageContext): PackageSelection {
   const selection = familySelection(ctx);
-  return ctx.plain ? { ...selection, base: [...selection.base, ...cloudInitPackages(ctx.family)] } : selection;
+  const extra = [...(ctx.plain ? cloudInitPackages(ctx.family) : []), ...devicePackages(ctx.family, ctx.needs)];
+  return extra.length > 0 ? { ...selection, base: [...selection.base, ...extra] } : selection;
+}
+
+/**
+ * The cloud-config form's Wi-Fi (wpa_supplicant, the regulatory database its country= loads, iw
+ * to look at the link) and keyboard layout (Debian/Ubuntu: console-setup applies
+ * /etc/default/keyboard to the console; elsewhere kbd loads vconsole.conf's KEYMAP).
+ */
+export function devicePackages(family: OsFamily, needs: DeviceNeeds | undefined): string[] {
+  const debian = family === 'debian' || family === 'ubuntu';
+  return [
+    ...(needs?.wifi ? [debian ? 'wpasupplicant' : 'wpa_supplicant', 'wireless-regdb', 'iw'] : []),
+    ...(needs?.keyboard ? [debian ? 'console-setup' : 'kbd'] : []),
+  ];
 }
 
 function familySelection(ctx: PackageContext): PackageSelection {

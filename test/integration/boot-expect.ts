@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { expect } from 'vitest';
+import { isCryptHash, passwordMatches } from '../../src-shared/cloud-config/secrets.js';
 import { REPO, type CliResult } from './support.js';
 
 /**
@@ -35,12 +36,21 @@ export function hostnamePattern(template: string): string {
     .join('');
 }
 
+/**
+ * The password the boot tests log in with: the example recipe holds only its SHA-512 crypt hash
+ * (no recipe carries a password in clear text), so the tests know it from here.
+ */
+export const TEST_LOGIN_PASSWORD = 'kf-boot-test';
+
 /** The example recipe's hostname (as a pattern) and first user, read from its cloud-config. */
 export async function exampleIdentity(): Promise<RecipeIdentity> {
   const recipe = parse(await readFile(join(REPO, 'examples', 'debian-bookworm.yaml'), 'utf8')) as { cloudConfig: string };
   const config = parse(recipe.cloudConfig) as { hostname: string; users: ReadonlyArray<{ name: string; passwd: string }> };
   const user = config.users[0]!;
-  return { hostname: hostnamePattern(config.hostname), user: user.name, password: user.passwd };
+  if (isCryptHash(user.passwd) && !passwordMatches(TEST_LOGIN_PASSWORD, user.passwd)) {
+    throw new Error(`the example recipe's password hash is not that of the tests' password "${TEST_LOGIN_PASSWORD}"`);
+  }
+  return { hostname: hostnamePattern(config.hostname), user: user.name, password: isCryptHash(user.passwd) ? TEST_LOGIN_PASSWORD : user.passwd };
 }
 
 /** The boot-test options that check the identity, or none while the switch is off. */
