@@ -118,7 +118,7 @@ export function WifiFields({ form, update }: { readonly form: CloudConfigForm; r
 }
 
 export function LocaleFields({ form, update }: { readonly form: CloudConfigForm; readonly update: Update }) {
-  const zones = useMemo(timeZones, []);
+  const zones = useMemo(() => timeZones(), []);
   return (
     <div className="row">
       <Field label="Time zone" hint="Empty: UTC. E.g. Europe/Berlin">

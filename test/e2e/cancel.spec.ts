@@ -1,6 +1,6 @@
 // Cancelling a build from the UI stops it cleanly: the job says cancelled, no container remains.
 import { expect, test } from '@playwright/test';
-import { containerIds, dockerMissing, next, openApp } from './support.js';
+import { choosePassword, containerIds, dockerMissing, next, openApp } from './support.js';
 
 test('cancel a running build', async ({ page }) => {
   test.setTimeout(10 * 60_000);
@@ -15,7 +15,9 @@ test('cancel a running build', async ({ page }) => {
   await page.getByRole('radio', { name: /^From scratch/ }).check();
   await page.getByText('Advanced').click();
   await page.getByLabel('Kairos framework').fill('none');
-  for (let i = 0; i < 4; i++) await next(page);
+  for (let i = 0; i < 2; i++) await next(page);
+  await choosePassword(page);
+  for (let i = 0; i < 2; i++) await next(page);
   await page.getByRole('button', { name: 'Start build' }).click();
   const panel = page.getByTestId('job-build');
   await expect(panel.getByLabel('Build log')).toContainText('Step 6/8', { timeout: 180_000 });

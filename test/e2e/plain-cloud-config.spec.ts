@@ -2,7 +2,7 @@
 // Cloud-config step names the keys only the Kairos framework applies, and refuses templates
 // cloud-init cannot render.
 import { expect, test } from '@playwright/test';
-import { expectAccessible, next, openApp } from './support.js';
+import { choosePassword, expectAccessible, next, openApp } from './support.js';
 
 test('the Cloud-config step of a plain image lists the keys applied only with the Kairos framework', async ({ page }) => {
   await openApp(page);
@@ -14,6 +14,7 @@ test('the Cloud-config step of a plain image lists the keys applied only with th
   await next(page);
   await next(page);
   await expect(page.getByRole('heading', { name: 'Cloud-config', level: 2 })).toBeVisible();
+  await choosePassword(page);
   const editor = page.getByTestId('yaml-editor').locator('.cm-content');
   await editor.click();
   await page.keyboard.press('Control+End');

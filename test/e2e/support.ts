@@ -43,6 +43,17 @@ export async function next(page: Page): Promise<void> {
   await page.getByTestId('next').click();
 }
 
+/**
+ * On the Cloud-config step: types the user's password (the wizard has no default one and asks
+ * for it) and leaves the field, which stores it hashed.
+ */
+export async function choosePassword(page: Page, password = 'e2e-password'): Promise<void> {
+  const field = page.getByLabel('Password', { exact: true });
+  await field.pressSequentially(password);
+  await field.blur();
+  await expect(page.getByText('A password is set, stored as a SHA-512 crypt hash')).toBeVisible();
+}
+
 /** One request to the engine as a program sends it (Bearer token); the answer's value, or it throws. */
 export async function engine<T>(request: APIRequestContext, name: string, payload: unknown = {}): Promise<T> {
   const res = await request.post(`${process.env.KF_E2E_ORIGIN}/api/request/${name}`, {
