@@ -4,13 +4,14 @@
 // The script runs under busybox ash (Alpine) and dash (Debian): POSIX only, no bash-isms, no
 // `local`, no arrays. It prints one line per check:
 //   KFCHECK <id> pass|fail|skip <detail>
+import { cloudConfigNeeds } from '../cloud-config/device-settings.js';
 import { hasFramework } from '../recipe/has-framework.js';
 import type { Recipe } from '../recipe/recipe-schema.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { kairosInitGeneration, parseVersion } from './kairos-init-flags.js';
 import { KAIROS_RELEASE_KEYS, kairosRelease } from './kairos-release.js';
 
-export const CHECK_IDS = ['kernel-link', 'initrd', 'kairos-release', 'ssh-host-keys', 'machine-id', 'kernel-modules', 'framework'] as const;
+export const CHECK_IDS = ['kernel-link', 'initrd', 'kairos-release', 'ssh-host-keys', 'machine-id', 'kernel-modules', 'framework', 'device-tools'] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 
 export interface ImageCheck {
@@ -36,6 +37,7 @@ const TITLES: Readonly<Record<CheckId, string>> = {
   'machine-id': 'machine-id',
   'kernel-modules': 'kernel modules',
   framework: 'framework binaries',
+  'device-tools': 'Wi-Fi and keyboard tools',
 };
 
 export const CHECK_MARK = 'KFCHECK';
@@ -205,8 +207,33 @@ export function checkScript(recipe: Recipe): string {
   } else {
     lines.push('# framework: none asked for', 'report framework skip "framework: none"');
   }
-  lines.push('exit 0', '');
+  lines.push('', ...deviceToolsCheck(recipe), 'exit 0', '');
   return lines.join('\n');
+}
+
+/**
+ * device-tools: what the cloud-config form's Wi-Fi and keyboard steps run (device-settings.ts).
+ * The scratch recipe installs them; an image made otherwise (kairos-init, a prebuilt one) must
+ * already have them, or the settings would silently do nothing.
+ */
+function deviceToolsCheck(recipe: Recipe): string[] {
+  const needs = cloudConfigNeeds(recipe.cloudConfig);
+  if (!needs.wifi && !needs.keyboard) return ['# device-tools: the cloud-config sets no Wi-Fi or keyboard', 'report device-tools skip "no Wi-Fi or keyboard in the cloud-config"'];
+  const lines = [
+    '# device-tools: the programs the cloud-config\'s Wi-Fi and keyboard steps need',
+    'missing=""; found=""',
+    `have_bin() { for d in ${SEARCH_DIRS.join(' ')}; do if [ -f "$R$d/$1" ] && [ -x "$R$d/$1" ]; then return 0; fi; done; return 1; }`,
+    'need_bin() { if have_bin "$1"; then found="$found $1"; else missing="$missing $1"; fi; }',
+  ];
+  if (needs.wifi) {
+    lines.push(
+      'need_bin wpa_supplicant; need_bin iw',
+      'if [ -f "$R/lib/firmware/regulatory.db" ] || [ -f "$R/usr/lib/firmware/regulatory.db" ]; then found="$found regulatory.db"; else missing="$missing regulatory.db"; fi',
+    );
+  }
+  if (needs.keyboard) lines.push('if have_bin setupcon; then found="$found setupcon"; elif have_bin loadkeys; then found="$found loadkeys"; else missing="$missing setupcon|loadkeys"; fi');
+  lines.push('if [ -n "$missing" ]; then report device-tools fail "missing:$missing"; else report device-tools pass "${found# }"; fi', '');
+  return lines;
 }
 
 /**
@@ -251,4 +278,5 @@ export const CHECK_FIXES: Readonly<Record<CheckId, string>> = {
   'machine-id': 'empty /etc/machine-id at the end of the image build',
   'kernel-modules': 'install the kernel package (modules under /lib/modules)',
   framework: 'copy the Kairos framework into the image (kairos-agent, immucore)',
+  'device-tools': 'install what the cloud-config\'s Wi-Fi and keyboard need (Debian/Ubuntu: wpasupplicant iw wireless-regdb console-setup), or take those settings out of the cloud-config',
 };

@@ -62,10 +62,11 @@ describe.skipIf(skipReason(env, 'docker') !== undefined)('validateImage', () => 
       ['machine-id', 'pass'],
       ['kernel-modules', 'pass'],
       ['framework', 'skip'],
+      ['device-tools', 'skip'],
     ]);
     const logs = events.flatMap((e) => (e.kind === 'log' ? [e.line] : []));
     expect(logs).toContain('Check pass  kairos-release: /etc/kairos-release');
-    expect(logs.filter((l) => l.startsWith('Check '))).toHaveLength(7);
+    expect(logs.filter((l) => l.startsWith('Check '))).toHaveLength(8);
     expect(events.some((e) => e.kind === 'phase' && e.phase === 'validate' && e.state === 'done')).toBe(true);
     expect(await containerIds()).toEqual(before);
   });

@@ -13,6 +13,7 @@ import {
   parseCheckOutput,
   releaseExpectation,
 } from '../../../src-shared/kairosify/image-checks.js';
+import { emptyForm, writeCloudConfigForm } from '../../../src-shared/cloud-config/cloud-config.js';
 import { kairosRelease, kairosReleaseText } from '../../../src-shared/kairosify/kairos-release.js';
 import { RecipeSchema, type Recipe, type RecipeInput } from '../../../src-shared/recipe/recipe-schema.js';
 
@@ -151,10 +152,25 @@ describe('image checks: run against a folder', () => {
       ['machine-id', 'pass'],
       ['kernel-modules', 'pass'],
       ['framework', 'skip'],
+      ['device-tools', 'skip'],
     ]);
     expect(results[0]?.detail).toBe('/boot/vmlinuz -> vmlinuz-6.1.0-1-amd64');
     expect(results[5]?.detail).toBe('kernel 6.1.0-1-amd64');
-    expect(run(withFramework, goodRoot(withFramework), shell).every((r) => r.status === 'pass')).toBe(true);
+    expect(run(withFramework, goodRoot(withFramework), shell).every((r) => r.status === (r.id === 'device-tools' ? 'skip' : 'pass'))).toBe(true);
+  });
+
+  it.each(shells().map((s) => [s.join(' '), s] as const))('a cloud-config with Wi-Fi and a keyboard layout needs their tools in the image (%s)', (_name, shell) => {
+    const cloudConfig = writeCloudConfigForm('#cloud-config\n', { ...emptyForm(), wifiSsid: 'IEEE', wifiCountry: 'DE', keyboard: 'de' });
+    const withWifi = recipe({ kairosify: { method: 'scratch' }, cloudConfig });
+    const root = goodRoot(withWifi);
+    const device = (): unknown => run(withWifi, root, shell).find((r) => r.id === 'device-tools');
+    expect(device()).toMatchObject({ status: 'fail', detail: 'missing: wpa_supplicant iw regulatory.db setupcon|loadkeys' });
+    for (const b of ['sbin/wpa_supplicant', 'usr/sbin/iw', 'bin/setupcon']) {
+      put(root, b, '#!/bin/sh\n');
+      chmodSync(join(root, b), 0o755);
+    }
+    put(root, 'lib/firmware/regulatory.db', 'db');
+    expect(device()).toMatchObject({ status: 'pass', detail: 'wpa_supplicant iw regulatory.db setupcon' });
   });
 
   it.each(shells().map((s) => [s.join(' '), s] as const))('names what is wrong (%s)', (_name, shell) => {
@@ -171,7 +187,7 @@ describe('image checks: run against a folder', () => {
       .replace('KAIROS_MODEL="generic"', 'KAIROS_MODEL=""');
     put(root, 'etc/kairos-release', release);
     const results = run(withFramework, root, shell);
-    expect(results.every((r) => r.status === 'fail')).toBe(true);
+    expect(results.every((r) => r.status === (r.id === 'device-tools' ? 'skip' : 'fail'))).toBe(true);
     expect(describeFailures(results)).toBe(
       'kernel link (/boot/vmlinuz -> vmlinuz-6.1.0-1-amd64 does not resolve), initrd (/boot/initrd is missing), ' +
         'kairos-release (KAIROS_VERSION is missing; KAIROS_MODEL is empty; KAIROS_ARCH is "arm64", expected "amd64"; KAIROS_MODEL is "", expected "generic"), ' +
@@ -203,7 +219,8 @@ describe('image checks: the parser', () => {
     expect(results.find((r) => r.id === 'framework')).toMatchObject({ status: 'skip' });
     expect(results.find((r) => r.id === 'machine-id')).toMatchObject({ status: 'fail', detail: 'no result (the check did not run)' });
     expect(describeFailures(results)).toBe(
-      'initrd (/boot/initrd is missing), kairos-release (no result (the check did not run)), machine-id (no result (the check did not run)), kernel modules (no result (the check did not run))',
+      'initrd (/boot/initrd is missing), kairos-release (no result (the check did not run)), machine-id (no result (the check did not run)), kernel modules (no result (the check did not run)), ' +
+        'Wi-Fi and keyboard tools (no result (the check did not run))',
     );
   });
 
