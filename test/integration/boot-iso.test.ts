@@ -7,7 +7,7 @@
 import { copyFile, link, mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { EXPECT_RECIPE_IDENTITY, exampleIdentity, expectBooted, identityArgs } from './boot-expect.js';
+import { EXPECT_RECIPE_IDENTITY, TEST_LOGIN_PASSWORD, exampleIdentity, expectBooted, identityArgs } from './boot-expect.js';
 import { LoopDevices } from './loop-devices.js';
 import { REPO, cli, skipReason } from './support.js';
 import { bootInTerminal } from './terminal-boot.js';
@@ -16,7 +16,7 @@ const env = inject('integration');
 const MIB = 1024 * 1024;
 
 it("reads the identity to expect from the example recipe's cloud-config", async () => {
-  expect(await exampleIdentity()).toEqual({ hostname: 'kairos-[0-9a-f]{4}', user: 'kairos', password: 'kairos' });
+  expect(await exampleIdentity()).toEqual({ hostname: 'kairos-[0-9a-f]{4}', user: 'kairos', password: TEST_LOGIN_PASSWORD });
 });
 
 describe.skipIf(skipReason(env, 'docker', 'qemu') !== undefined)('boot tests of the example ISO', () => {
