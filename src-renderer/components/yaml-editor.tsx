@@ -46,7 +46,8 @@ export function YamlEditor(props: { readonly value: string; readonly onChange: (
           theme,
           yaml(),
           keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
-          EditorView.contentAttributes.of({ 'aria-label': props.label, 'aria-multiline': 'true' }),
+          // tabindex: axe counts a scrolled editor as reachable by keyboard only through a tab stop it knows.
+          EditorView.contentAttributes.of({ 'aria-label': props.label, 'aria-multiline': 'true', tabindex: '0' }),
           EditorView.updateListener.of((update) => {
             if (update.docChanged) onChange.current(update.state.doc.toString());
           }),
