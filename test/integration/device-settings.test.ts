@@ -9,13 +9,13 @@ import { describe, expect, inject, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { readCloudConfigForm, writeCloudConfigForm } from '../../src-shared/cloud-config/cloud-config.js';
 import { wpaSupplicantConf } from '../../src-shared/cloud-config/device-settings.js';
-import { wpaPsk } from '../../src-shared/cloud-config/secrets.js';
+import { DEVICE_FIELDS, TEST_PSK } from '../fixtures/device-form.js';
 import { exampleIdentity } from './boot-expect.js';
 import { REPO, cli, skipReason } from './support.js';
 import { bootInTerminal } from './terminal-boot.js';
 
 const env = inject('integration');
-const PSK = wpaPsk('IEEE', 'password');
+const PSK = TEST_PSK;
 
 describe.skipIf(skipReason(env, 'docker', 'qemu') !== undefined)('a plain image applies the Cloud-config form\'s device settings', () => {
   it('builds with the tools the settings need, boots, and has each setting in place', { timeout: 45 * 60_000 }, async () => {
@@ -26,13 +26,7 @@ describe.skipIf(skipReason(env, 'docker', 'qemu') !== undefined)('a plain image 
     const cloudConfig = writeCloudConfigForm(example.cloudConfig, {
       ...readCloudConfigForm(example.cloudConfig),
       sshKeys: ['ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMsPlaceholderKeyForTheTestOnly test@kf'],
-      sshKeysOnly: true,
-      wifiSsid: 'IEEE',
-      wifiPsk: PSK,
-      wifiCountry: 'DE',
-      wifiHidden: true,
-      keyboard: 'de',
-      timezone: 'Europe/Berlin',
+      ...DEVICE_FIELDS,
     });
     const recipeFile = join(work, 'device-settings.yaml');
     await writeFile(recipeFile, stringify({ ...example, name: 'device-settings', cloudConfig, artifacts: ['iso'] }, { lineWidth: 0 }));

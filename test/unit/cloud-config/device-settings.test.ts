@@ -20,6 +20,7 @@ import { generateDockerfile } from '../../../src-shared/kairosify/dockerfile.js'
 import { parseOsRelease } from '../../../src-shared/kairosify/os-release.js';
 import { devicePackages } from '../../../src-shared/kairosify/package-sets.js';
 import { RecipeSchema } from '../../../src-shared/recipe/recipe-schema.js';
+import { DEVICE_FIELDS, TEST_PSK } from '../../fixtures/device-form.js';
 
 const PSK = wpaPsk('IEEE', 'password');
 
@@ -29,13 +30,7 @@ const FORM: CloudConfigForm = {
   password: hashPassword('raspberry-is-not-it'),
   sshKeys: ['github:octocat'],
   hostname: 'node-1',
-  wifiSsid: 'IEEE',
-  wifiPsk: PSK,
-  wifiCountry: 'DE',
-  wifiHidden: true,
-  keyboard: 'de',
-  timezone: 'Europe/Berlin',
-  sshKeysOnly: true,
+  ...DEVICE_FIELDS,
 };
 
 interface UserData {
@@ -48,6 +43,7 @@ interface UserData {
 
 describe('the Wi-Fi file', () => {
   it('holds the PSK, the country and the hidden flag, never the passphrase', () => {
+    expect(PSK).toBe(TEST_PSK);
     expect(wpaSupplicantConf({ ssid: 'IEEE', psk: PSK, country: 'DE', hidden: true })).toBe(
       [
         '# Written by the Kairos Factory Cloud-config form: the PSK, never the passphrase.',
