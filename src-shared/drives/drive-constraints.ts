@@ -1,6 +1,7 @@
 // The drive safety rules, as pure functions: the UI uses them to show and the engine to enforce.
 // Etcher's rules (locked, system, source on target, too small, large) plus rpi-imager's "type the
-// name to pick a system drive", and internal SD readers counted as removable.
+// name to pick a system drive", internal SD readers counted as removable, and empty card slots
+// listed but refused.
 import { formatBytes } from '../util/format.js';
 import { isCardReaderName } from './card-reader.js';
 import { isEmptySlot } from './drive-kind.js';
