@@ -81,8 +81,9 @@ export function drivesFromLsblk(json: string, extras: LinuxExtras): Drive[] {
     const byId = extras.byId.get(node.path);
     const serial = node.serial?.trim() || undefined;
     const named = [node.vendor, node.model].map((s) => s?.trim()).filter(Boolean).join(' ');
-    // A card on an SD/MMC host has no vendor or model in lsblk (udev names it by the card's CID).
-    const description = kind === 'loop' ? (loop ? `Loop device on ${loop.path}` : 'Loop device') : named || (kind === 'sd' ? 'SD card' : node.name);
+    // A card on an SD/MMC host has no vendor or model in lsblk (udev names it by the card's CID):
+    // the description names the reader, the kind ("SD card") what is in it.
+    const description = kind === 'loop' ? (loop ? `Loop device on ${loop.path}` : 'Loop device') : named || (kind === 'sd' ? 'Internal card reader' : node.name);
     out.push({
       device: node.path,
       description,

@@ -23,14 +23,16 @@ test('SD cards are listed as SD cards, and an empty reader slot as "no card" tha
 
   const card = page.getByRole('checkbox', { name: /mmcblk0/ });
   await expect(card).toBeEnabled();
-  await expect(page.locator('label.drive', { has: page.locator('code', { hasText: '/dev/mmcblk0' }) })).toContainText('SD card');
+  const internal = page.locator('label.drive', { has: page.locator('code', { hasText: '/dev/mmcblk0' }) });
+  await expect(internal).toContainText('Internal card reader');
+  await expect(internal.locator('.drive-kind')).toHaveText('SD card');
   const usbCard = page.locator('label.drive', { has: page.locator('code', { hasText: '/dev/sdb' }) });
   await expect(usbCard).toContainText('Generic- SD/MMC');
-  await expect(usbCard).toContainText('Card in a USB reader');
+  await expect(usbCard.locator('.drive-kind')).toHaveText('Card in a USB reader');
   await expect(page.getByRole('checkbox', { name: /\/dev\/sdb/ })).toBeEnabled();
 
   const empty = page.locator('label.drive', { has: page.locator('code', { hasText: '/dev/sdc' }) });
-  await expect(empty).toContainText('Card reader, no card');
+  await expect(empty.locator('.drive-kind')).toHaveText('Card reader, no card');
   await expect(empty).toContainText('No card in this slot: insert one to write it');
   await expect(page.getByRole('checkbox', { name: /\/dev\/sdc/ })).toBeDisabled();
   // The NVMe system disk stays hidden until asked for.

@@ -16,7 +16,7 @@ describe('formatDriveList', () => {
     const rows = text.split('\n');
     expect(rows[0]).toBe('The image needs 2.00 GiB.');
     expect(rows[1]).toMatch(/^DRIVE\s+SIZE\s+KIND\s+DESCRIPTION\s+VERDICT$/);
-    expect(rows.find((r) => r.startsWith('/dev/mmcblk0 '))).toMatch(/^\/dev\/mmcblk0\s+29\.7 GiB\s+SD card\s+SD card\s+ok; In use \(\/media\/anna\/SDCARD\): it will be unmounted first$/);
+    expect(rows.find((r) => r.startsWith('/dev/mmcblk0 '))).toMatch(/^\/dev\/mmcblk0\s+29\.7 GiB\s+SD card\s+Internal card reader\s+ok; In use \(\/media\/anna\/SDCARD\): it will be unmounted first$/);
     expect(rows.find((r) => r.startsWith('/dev/sdb '))).toMatch(/^\/dev\/sdb\s+14\.8 GiB\s+Card in a USB reader\s+Generic- SD\/MMC\s+ok$/);
     expect(rows.find((r) => r.startsWith('/dev/sdc '))).toMatch(/^\/dev\/sdc\s+0 B\s+Card reader, no card\s+Generic- Compact Flash\s+refused: No card in this slot: insert one to write it$/);
     expect(rows.some((r) => r.startsWith('/dev/nvme0n1'))).toBe(false);
@@ -25,6 +25,6 @@ describe('formatDriveList', () => {
 
   it('shows a Raspberry Pi\'s own card only with --all, as its system drive', () => {
     expect(formatDriveList(list('raspberry-pi4-sd-boot'), false)).toContain('No drive to write');
-    expect(formatDriveList(list('raspberry-pi4-sd-boot'), true)).toMatch(/^\/dev\/mmcblk0\s+29\.7 GiB\s+SD card\s+SD card\s+system drive: confirm with --confirm-system-drive mmcblk0; /m);
+    expect(formatDriveList(list('raspberry-pi4-sd-boot'), true)).toMatch(/^\/dev\/mmcblk0\s+29\.7 GiB\s+SD card\s+Internal card reader\s+system drive: confirm with --confirm-system-drive mmcblk0; /m);
   });
 });

@@ -131,7 +131,7 @@ describe('drivesFromLsblk on real readers (test/fixtures/lsblk)', () => {
     ]);
     const card = status('laptop-rtsx-sd-reader', '/dev/mmcblk0', { size: 2e9 });
     expect(card).toMatchObject({ selectable: true, hidden: false, needsTypedConfirmation: false });
-    expect(card.drive).toMatchObject({ description: 'SD card', mountpoints: ['/media/anna/SDCARD'], devices: ['179:0', '179:1'] });
+    expect(card.drive).toMatchObject({ description: 'Internal card reader', mountpoints: ['/media/anna/SDCARD'], devices: ['179:0', '179:1'] });
     expect(driveKindLabel(card.drive)).toBe('SD card');
     expect(card.findings.map((f) => f.code)).toEqual(['mounted']);
     expect(policy(card.drive)).toEqual([]);
