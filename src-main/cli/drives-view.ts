@@ -1,7 +1,9 @@
 // `kairos-factory drives`: the drive list as a table, each drive with what the safety rules say
 // of it (the same findings the app shows), system drives counted but hidden unless asked for.
+// The KIND column says what the drive is in words (SD card, card in a USB reader, an empty slot).
 import type { DriveList } from '../../src-shared/api/contract.js';
 import { confirmationWord, visibleDrives } from '../../src-shared/drives/drive-constraints.js';
+import { driveKindLabel } from '../../src-shared/drives/drive-kind.js';
 import { formatBytes } from '../../src-shared/util/format.js';
 
 export function formatDriveList(list: DriveList, showSystem: boolean): string {
@@ -15,7 +17,7 @@ export function formatDriveList(list: DriveList, showSystem: boolean): string {
     const errors = s.findings.filter((f) => f.severity === 'error').map((f) => f.message);
     const warnings = s.findings.filter((f) => f.severity === 'warning').map((f) => f.message);
     const verdict = errors.length > 0 ? `refused: ${errors.join('; ')}` : s.needsTypedConfirmation ? `system drive: confirm with --confirm-system-drive ${confirmationWord(s.drive)}` : 'ok';
-    return [s.drive.device, formatBytes(s.drive.size), s.drive.kind, s.drive.description, [verdict, ...warnings].join('; ')];
+    return [s.drive.device, formatBytes(s.drive.size), driveKindLabel(s.drive), s.drive.description, [verdict, ...warnings].join('; ')];
   });
   if (rows.length > 0) {
     const header = ['DRIVE', 'SIZE', 'KIND', 'DESCRIPTION', 'VERDICT'];

@@ -2,6 +2,7 @@
 // devices included on request: drivelist hides them, and they are how tests and image-file users
 // get real block devices), on macOS and Windows from drivelist (diskutil, the Windows APIs).
 import { platform } from 'node:os';
+import { isCardReaderName } from '../../src-shared/drives/card-reader.js';
 import type { Drive, DriveKind } from '../../src-shared/drives/drive-types.js';
 import { listLinuxDrives } from './linux-drives.js';
 
@@ -21,7 +22,7 @@ export interface DrivelistEntry {
 }
 
 function kindOf(entry: DrivelistEntry): DriveKind {
-  if (entry.isCard || /mmcblk/.test(entry.device) || /SD|MMC/.test(entry.busType ?? '')) return 'sd';
+  if (entry.isCard || /mmcblk/.test(entry.device) || /SD|MMC/.test(entry.busType ?? '') || isCardReaderName(entry.description)) return 'sd';
   if (entry.isUSB || entry.busType === 'USB') return 'usb';
   if (entry.isSystem) return 'internal';
   return 'other';

@@ -6,6 +6,7 @@ import { platform } from 'node:os';
 import { basename } from 'node:path';
 import { runTool } from '../util/run-tool.js';
 import { AppError } from '../../src-shared/errors/app-error.js';
+import { isPartitionOf } from '../../src-shared/drives/partition-name.js';
 
 interface LsblkNode {
   readonly mountpoints?: ReadonlyArray<string | null>;
@@ -24,7 +25,8 @@ export function mountpointsOf(lsblkJson: string): string[] {
 /** Linux: whether /proc/mounts names the device or one of its partitions (no process started). */
 async function mountedOnLinux(device: string): Promise<boolean> {
   const name = basename(await realpath(device).catch(() => device));
-  const parts = (await readdir(`/sys/class/block/${name}`).catch(() => [] as string[])).filter((p) => p.startsWith(name));
+  // The kernel lists a disk's partitions in its sysfs folder (sda1; mmcblk0p1, nvme0n1p1, loop0p1).
+  const parts = (await readdir(`/sys/class/block/${name}`).catch(() => [] as string[])).filter((p) => isPartitionOf(name, p));
   const names = new Set([name, ...parts]);
   const mounts = await readFile('/proc/mounts', 'utf8').catch(() => '');
   return mounts.split('\n').some((line) => {

@@ -2,6 +2,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { DriveList } from '../../src-shared/api/contract.js';
 import { confirmationWord, visibleDrives } from '../../src-shared/drives/drive-constraints.js';
+import { driveKindLabel } from '../../src-shared/drives/drive-kind.js';
 import { formatBytes } from '../../src-shared/util/format.js';
 import { api } from '../api/api.js';
 import { ErrorBox, toErrorData } from '../components/error-box.js';
@@ -91,7 +92,7 @@ export function StepFlash() {
               onChange={(e) => toggle(s.drive.device, e.target.checked)}
             />
             <span className="drive-name">
-              {s.drive.description} <code>{s.drive.device}</code>
+              {s.drive.description} <code>{s.drive.device}</code> <span className={`drive-kind kind-${s.drive.kind}`}>{driveKindLabel(s.drive)}</span>
             </span>
             <span className="drive-size">{formatBytes(s.drive.size)}</span>
             {s.findings.map((f) => (

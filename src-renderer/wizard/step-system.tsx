@@ -1,5 +1,5 @@
 // Step 2: how it is kairosified, and what it runs on.
-import { MODELS, findModel } from '../../src-shared/recipe/catalog.js';
+import { MODELS, findModel, modelRefusal } from '../../src-shared/recipe/catalog.js';
 import { Choices, Field } from '../components/field.js';
 import { issueAt, useRecipeStore } from '../stores/recipe-store.js';
 
@@ -67,7 +67,21 @@ export function StepSystem() {
       </div>
 
       <div className="row">
-        <Field label="Model" hint={model?.requiredArch ? `Runs on ${model.requiredArch} only` : 'PCs, servers and VMs'} error={issueAt(issues, 'model')}>
+        <Field
+          label="Model"
+          hint={
+            <>
+              {model?.requiredArch ? `Runs on ${model.requiredArch} only` : 'PCs, servers and VMs'}
+              {/* A refused model stays in the list, disabled, with its reason here (not silently missing). */}
+              {MODELS.filter((m) => m.refused && m.id !== model?.id).map((m) => (
+                <span key={m.id} className="model-refused">
+                  {modelRefusal(m.id)}.
+                </span>
+              ))}
+            </>
+          }
+          error={issueAt(issues, 'model')}
+        >
           {(p) => (
             <select
               {...p}
@@ -78,9 +92,9 @@ export function StepSystem() {
               }}
             >
               {MODELS.map((m) => (
-                <option key={m.id} value={m.id}>
+                <option key={m.id} value={m.id} disabled={Boolean(m.refused)}>
                   {m.label}
-                  {m.upstream ? '' : ' (scratch method)'}
+                  {m.refused ? ' (not supported)' : m.upstream ? '' : ' (scratch method)'}
                 </option>
               ))}
             </select>

@@ -1,7 +1,10 @@
 // The drive safety rules, as pure functions: the UI uses them to show and the engine to enforce.
 // Etcher's rules (locked, system, source on target, too small, large) plus rpi-imager's "type the
-// name to pick a system drive", and internal SD readers counted as removable.
+// name to pick a system drive", internal SD readers counted as removable, and empty card slots
+// listed but refused.
 import { formatBytes } from '../util/format.js';
+import { isCardReaderName } from './card-reader.js';
+import { isEmptySlot } from './drive-kind.js';
 import type { ConstraintFinding, Drive, DriveStatus, FileId } from './drive-types.js';
 
 /** Above this a drive is probably not a USB stick or SD card: warn (Etcher's 128 GB). */
@@ -33,9 +36,9 @@ export function sameFile(a: FileId | undefined, b: FileId | undefined): boolean 
   return a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
 }
 
-/** An internal SD card reader: drivelist calls it a system drive, but it holds cards. */
+/** An SD card reader (internal or USB): drivelist calls an internal one a system drive, but it holds cards. */
 export function isSdReader(drive: Drive): boolean {
-  return drive.kind === 'sd' || /mmcblk|sd\/mmc|sdxc|sdhc|card reader/i.test(`${drive.device} ${drive.description} ${drive.busType ?? ''}`);
+  return drive.kind === 'sd' || /mmcblk/.test(drive.device) || isCardReaderName(`${drive.description} ${drive.busType ?? ''}`);
 }
 
 /** A system drive in the sense that matters: not removable media, not a loop device or file. */
@@ -61,10 +64,14 @@ export function sourceIsOnDrive(drive: Drive, image: ImageFacts): boolean {
 
 export function driveFindings(drive: Drive, image: ImageFacts): ConstraintFinding[] {
   const findings: ConstraintFinding[] = [];
+  if (isEmptySlot(drive)) {
+    // Nothing to judge by size: the card that goes in decides.
+    findings.push({ code: 'no-medium', severity: 'error', message: 'No card in this slot: insert one to write it' });
+  }
   if (drive.readOnly) {
     findings.push({ code: 'read-only', severity: 'error', message: 'The drive is write-protected (check the lock switch on SD cards)' });
   }
-  if (image.size !== undefined && drive.kind !== 'file' && drive.size < image.size) {
+  if (image.size !== undefined && drive.kind !== 'file' && !isEmptySlot(drive) && drive.size < image.size) {
     findings.push({ code: 'too-small', severity: 'error', message: `Too small: ${formatBytes(drive.size)}, the image needs ${formatBytes(image.size)}` });
   }
   if (sourceIsOnDrive(drive, image)) {

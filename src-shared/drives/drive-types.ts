@@ -1,6 +1,7 @@
 // Drives as the app sees them: what drivelist (or our loop/file additions) reports, plus the
 // safety verdict the rules in drive-constraints.ts give.
 
+/** sd: a memory card, on an SD/MMC host (mmcblk) or in a USB card reader (busType USB). */
 export type DriveKind = 'usb' | 'sd' | 'internal' | 'loop' | 'file' | 'other';
 
 export interface Drive {
@@ -42,6 +43,7 @@ export interface FileId {
 }
 
 export type ConstraintCode =
+  | 'no-medium'
   | 'read-only'
   | 'too-small'
   | 'contains-source'

@@ -87,6 +87,12 @@ function targetKey(fact: TargetFact): string | undefined {
   }
 }
 
+const HINTS: Partial<Record<ConstraintCode, string>> = {
+  'too-small': 'Use a bigger drive',
+  'read-only': 'Slide the lock switch, or use another drive',
+  'no-medium': 'Insert a card in the reader, then pick it again from a fresh drive list',
+};
+
 function driveProblems(input: PolicyInput, given: string, drive: Drive): PolicyProblem[] {
   const problems: PolicyProblem[] = [];
   if (drive.kind === 'loop' && !input.allowVirtual) {
@@ -103,7 +109,7 @@ function driveProblems(input: PolicyInput, given: string, drive: Drive): PolicyP
   }
   for (const finding of driveFindings(drive, input.image)) {
     if (finding.severity !== 'error') continue;
-    const hint = finding.code === 'too-small' ? 'Use a bigger drive' : finding.code === 'read-only' ? 'Slide the lock switch, or use another drive' : 'Copy the image to another drive first, or pick another target';
+    const hint = HINTS[finding.code] ?? 'Copy the image to another drive first, or pick another target';
     problems.push({ target: given, code: finding.code, message: `${given}: ${finding.message}`, hint });
   }
   if (isSystemDrive(drive)) {

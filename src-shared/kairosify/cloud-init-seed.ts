@@ -68,22 +68,32 @@ WantedBy=cloud-init-local.service
 
 /**
  * cloud-init's settings: only NoCloud (the seed above), no network configuration of its own (the
- * image's network setup stays), no default user, SSH host keys left to the image's own unit.
+ * image's network setup stays), no default user (`users: ""`, which names nobody: an empty list
+ * fails cloud-init's schema and every boot's console then says "Invalid cloud-config provided", and
+ * an empty mapping wins cloud-init's merge over the user-data's list of users), and an Ed25519 SSH host key
+ * made by cloud-init: a fraction of a second, where ssh-keygen -A's RSA-3072 key took minutes under
+ * emulation (the image's ssh-hostkeys unit then finds a key and does nothing).
  */
 export const CLOUD_CFG = `#cloud-config
 # Kairos Factory, plain image: the cloud-config comes from the boot medium (${SEED_UNIT_NAME}).
 datasource_list: [ NoCloud, None ]
 network:
   config: disabled
-users: []
+users: ""
 ssh_deletekeys: false
-ssh_genkeytypes: []
+ssh_genkeytypes: [ ed25519 ]
 # Only the modules the translated cloud-config uses (plain-image.ts): every other one costs a boot
 # time under emulation and touches nothing the recipe asked for (apt, locale, growpart, ...).
 cloud_init_modules: [ bootcmd, write_files, set_hostname, update_hostname, update_etc_hosts, users_groups, ssh ]
 cloud_config_modules: [ ssh_import_id, timezone, runcmd ]
 cloud_final_modules: [ scripts_user, final_message ]
 `;
+
+/**
+ * systemd's device timeout, raised from 90 s: under emulation on busy cores udev's coldplug took
+ * longer, /dev/ttyS0's device unit timed out, and the serial console never got its login prompt.
+ */
+export const SYSTEM_CONF_DROPIN = '[Manager]\nDefaultDeviceTimeoutSec=300\n';
 
 /** ds-identify would look for a seed before the unit above wrote it, and turn cloud-init off. */
 export const DS_IDENTIFY_CFG = 'policy: enabled\n';

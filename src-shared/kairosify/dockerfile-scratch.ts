@@ -1,7 +1,7 @@
 // The scratch method: the seed "Build Kairos from scratch" recipe, written out step by step so
 // a reader sees exactly what makes the image bootable. Step order is chosen for Docker's cache:
 // the slow package install comes first and only changes when packages do.
-import { CLOUD_CFG, DS_IDENTIFY_CFG, SEED_SCRIPT, SEED_SCRIPT_PATH, SEED_UNIT, SEED_UNIT_NAME } from './cloud-init-seed.js';
+import { CLOUD_CFG, DS_IDENTIFY_CFG, SEED_SCRIPT, SEED_SCRIPT_PATH, SEED_UNIT, SEED_UNIT_NAME, SYSTEM_CONF_DROPIN } from './cloud-init-seed.js';
 import { cloudConfigNeeds } from '../cloud-config/device-settings.js';
 import { hasFramework } from '../recipe/has-framework.js';
 import type { Recipe } from '../recipe/recipe-schema.js';
@@ -137,9 +137,10 @@ export function scratchDockerfile(recipe: Recipe, osRelease: OsRelease, appVersi
     w.comment('2. Kairos framework: none (a plain bootable image): cloud-init applies the cloud-config, from a')
       .comment('   NoCloud seed the boot medium carries (the hostname, users, SSH keys, files, time zone).')
       .run([
-        `mkdir -p /etc/cloud/cloud.cfg.d ${q(SEED_SCRIPT_PATH.replace(/\/[^/]+$/, ''))}`,
+        `mkdir -p /etc/cloud/cloud.cfg.d /etc/systemd/system.conf.d ${q(SEED_SCRIPT_PATH.replace(/\/[^/]+$/, ''))}`,
         writeFileCommand('/etc/cloud/cloud.cfg.d/90-kairos-factory.cfg', CLOUD_CFG, q),
         writeFileCommand('/etc/cloud/ds-identify.cfg', DS_IDENTIFY_CFG, q),
+        writeFileCommand('/etc/systemd/system.conf.d/10-kairos-factory.conf', SYSTEM_CONF_DROPIN, q),
         writeFileCommand(SEED_SCRIPT_PATH, SEED_SCRIPT, q),
         `chmod 755 ${q(SEED_SCRIPT_PATH)}`,
         writeFileCommand(`/etc/systemd/system/${SEED_UNIT_NAME}`, SEED_UNIT, q),

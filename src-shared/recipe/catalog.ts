@@ -58,17 +58,35 @@ export interface ModelInfo {
   readonly label: string;
   /** The only arch the model runs on, or undefined when any arch works. */
   readonly requiredArch?: Arch;
-  /** False for models we add ahead of upstream kairos-init. */
+  /** False for models upstream kairos-init does not know. */
   readonly upstream: boolean;
+  /**
+   * Set when no recipe may build for the model: why, and what to do instead. The model stays in
+   * the list (a recipe naming it gets this reason, not "unknown model"), and the wizard shows it
+   * disabled with the reason next to it.
+   */
+  readonly refused?: { readonly reason: string; readonly instead: string };
 }
 
-// Every non-generic model needs arm64 (kairos-init's Model.RequiredArch). rpi5 is ours: upstream
-// has no rpi5 model yet (kairos#2010), so kairos-init cannot build it; the scratch method can.
+// Every non-generic model needs arm64 (kairos-init's Model.RequiredArch). rpi5 has no boot path
+// anyone can prove yet (reference/raspberry-pi.md): upstream Kairos does not support it, "because
+// of how we use U-Boot"; kairos-init rejects -m rpi5; U-Boot's Pi 5 SD support is incomplete, and
+// Debian 12 ships no Pi 5 firmware or device tree. It is refused until one exists.
 export const MODELS: ReadonlyArray<ModelInfo> = [
   { id: 'generic', label: 'Generic PC / VM', upstream: true },
   { id: 'rpi3', label: 'Raspberry Pi 3', requiredArch: 'arm64', upstream: true },
   { id: 'rpi4', label: 'Raspberry Pi 4', requiredArch: 'arm64', upstream: true },
-  { id: 'rpi5', label: 'Raspberry Pi 5', requiredArch: 'arm64', upstream: false },
+  {
+    id: 'rpi5',
+    label: 'Raspberry Pi 5',
+    requiredArch: 'arm64',
+    upstream: false,
+    refused: {
+      reason:
+        'upstream Kairos does not support it (its images boot through U-Boot, whose Pi 5 SD card support is incomplete), kairos-init rejects -m rpi5, and Debian 12 has no Pi 5 firmware or device tree, so no boot path can be proven',
+      instead: 'build for a Raspberry Pi 4 (model: rpi4) or 3 (model: rpi3)',
+    },
+  },
   { id: 'nvidia-jetson-agx-orin', label: 'NVIDIA Jetson AGX Orin', requiredArch: 'arm64', upstream: true },
   { id: 'nvidia-jetson-orin-nx', label: 'NVIDIA Jetson Orin NX', requiredArch: 'arm64', upstream: true },
 ];
@@ -76,6 +94,12 @@ export const MODEL_IDS = MODELS.map((m) => m.id) as [string, ...string[]];
 
 export function findModel(id: string): ModelInfo | undefined {
   return MODELS.find((m) => m.id === id);
+}
+
+/** Why a model is refused, as one sentence naming what to do instead; undefined when it can be built. */
+export function modelRefusal(id: string): string | undefined {
+  const model = findModel(id);
+  return model?.refused ? `${model.label} is not supported: ${model.refused.reason}; ${model.refused.instead}` : undefined;
 }
 
 /** Newest kairos-init release known to this version of the app; the default for new recipes. */

@@ -17,6 +17,7 @@ import {
   TRUSTED_BOOT_ARTIFACTS,
   VARIANTS,
   findModel,
+  modelRefusal,
 } from './catalog.js';
 import { isImageRef } from '../util/image-ref.js';
 import { netbootUrlProblem, normalizeNetbootUrl } from './netboot-url.js';
@@ -148,6 +149,8 @@ export const RecipeSchema = z
   })
   .superRefine((r, ctx) => {
     const model = findModel(r.model);
+    const refusal = modelRefusal(r.model);
+    if (refusal) ctx.addIssue({ code: 'custom', path: ['model'], message: refusal });
     if (model?.requiredArch && r.arch !== model.requiredArch) {
       ctx.addIssue({
         code: 'custom',
@@ -179,7 +182,7 @@ export const RecipeSchema = z
         message: 'kairos-init always installs the Kairos framework; use method: scratch for a plain bootable image',
       });
     }
-    if (r.kairosify.method === 'kairos-init' && !model?.upstream) {
+    if (r.kairosify.method === 'kairos-init' && !model?.upstream && !refusal) {
       ctx.addIssue({
         code: 'custom',
         path: ['model'],

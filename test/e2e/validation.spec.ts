@@ -28,6 +28,10 @@ test('an arm-only model forces arm64, and a cloud-config error blocks its step',
   await expect(page.getByLabel('Architecture')).toHaveValue('arm64');
   await expect(page.getByLabel('Architecture')).toBeDisabled();
   await page.getByLabel('Model').selectOption('generic');
+  // A Raspberry Pi 5 is listed but cannot be picked, and the reason stands next to the model.
+  await expect(page.getByLabel('Model').locator('option[value="rpi5"]')).toBeDisabled();
+  await expect(page.getByLabel('Model').locator('option[value="rpi5"]')).toHaveText('Raspberry Pi 5 (not supported)');
+  await expect(page.getByLabel('Model')).toHaveAccessibleDescription(/Raspberry Pi 5 is not supported: .*kairos-init rejects -m rpi5.*build for a Raspberry Pi 4/);
   await next(page);
   await next(page);
   await expect(page.getByRole('heading', { name: 'Cloud-config', level: 2 })).toBeVisible();

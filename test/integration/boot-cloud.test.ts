@@ -43,7 +43,7 @@ describe.skipIf(skipReason(env, 'docker', 'qemu', 'ovmf') !== undefined)('boot t
     // The whole disk, backup GPT included: the first bytes are the EFI disk's, as they are.
     const raw = (await stat(efiRaw)).size;
     expect((await execa('cmp', ['-n', String(raw), efiRaw, converted], { reject: false })).exitCode).toBe(0);
-    const result = await cli(['boot-test', converted, '--uefi', '--timeout', '420', '--log', `${vhd}.uefi.boot.log`, ...(await identityArgs())]);
+    const result = await cli(['boot-test', converted, '--uefi', '--timeout', '600', '--log', `${vhd}.uefi.boot.log`, ...(await identityArgs())]);
     await expectBooted(result, 'uefi', 'VHD converted by qemu-img, UEFI');
   });
 
@@ -53,7 +53,7 @@ describe.skipIf(skipReason(env, 'docker', 'qemu', 'ovmf') !== undefined)('boot t
     await execa('tar', ['-xzSf', gce, '-C', work]);
     const disk = join(work, 'disk.raw');
     expect((await stat(disk)).size % GIB).toBe(0);
-    const result = await cli(['boot-test', disk, '--uefi', '--timeout', '420', '--log', `${gce}.uefi.boot.log`, ...(await identityArgs())]);
+    const result = await cli(['boot-test', disk, '--uefi', '--timeout', '600', '--log', `${gce}.uefi.boot.log`, ...(await identityArgs())]);
     await expectBooted(result, 'uefi', 'GCE disk.raw unpacked by tar, UEFI');
   });
 });

@@ -42,7 +42,7 @@ describe.skipIf(skipReason(env, 'docker', 'qemu') !== undefined)('boot tests of 
     expect(command).toMatch(/^qemu-system-x86_64 .*-serial stdio .*-cdrom "\$ISO"/);
     const log = `${iso}.independent.log`;
     const identity = EXPECT_RECIPE_IDENTITY ? await exampleIdentity() : undefined;
-    const boot = await bootInTerminal(command, { ISO: iso }, log, { timeoutMs: 420_000, ...(identity ? { identity } : {}) });
+    const boot = await bootInTerminal(command, { ISO: iso }, log, { timeoutMs: 600_000, ...(identity ? { identity } : {}) });
     console.log(`[boot] ISO, BIOS CD, README command: ${boot.seconds.toFixed(0)} s`);
     expect(boot.verdict, `serial log ${log}`).toMatchObject({ status: 'passed' });
     if (identity) expect(boot.login, `serial log ${log}`).toMatchObject({ status: 'passed' });
@@ -53,7 +53,7 @@ describe.skipIf(skipReason(env, 'docker', 'qemu') !== undefined)('boot tests of 
     await mkdir(dir, { recursive: true });
     const target = join(dir, 'debian,bookworm.iso');
     await link(iso, target).catch(() => copyFile(iso, target));
-    const result = await cli(['boot-test', target, '--uefi', '--timeout', '420', ...(await identityArgs())]);
+    const result = await cli(['boot-test', target, '--uefi', '--timeout', '600', ...(await identityArgs())]);
     await expectBooted(result, 'uefi', 'ISO, UEFI CD, path with commas');
     expect(await readFile(`${target}.uefi.boot.log`, 'utf8')).toContain('BdsDxe: starting');
   });
@@ -63,7 +63,7 @@ describe.skipIf(skipReason(env, 'docker', 'qemu') !== undefined)('boot tests of 
     const flash = await cli(['flash', iso, device, '--yes']);
     expect(flash.all).toMatch(/written to \/dev\/loop\d+ and verified/);
     // The drive is the VM's only medium, a virtio disk: the BIOS can start it only from its MBR.
-    const result = await cli(['boot-test', device, '--timeout', '420', '--log', `${iso}.drive.bios.boot.log`, ...(await identityArgs())]);
+    const result = await cli(['boot-test', device, '--timeout', '600', '--log', `${iso}.drive.bios.boot.log`, ...(await identityArgs())]);
     await expectBooted(result, 'bios', 'ISO flashed to a drive, BIOS disk');
   });
 });

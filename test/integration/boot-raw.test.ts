@@ -37,12 +37,12 @@ describe.skipIf(skipReason(env, 'docker', 'qemu') !== undefined)('boot tests of 
     const copy = await execa('bmaptool', ['copy', '--bmap', `${efiRaw}.bmap`, efiRaw, device], { all: true, reject: false });
     expect(copy.exitCode, copy.all).toBe(0);
     expect(copy.all).toMatch(/copying time/);
-    const result = await cli(['boot-test', device, '--uefi', '--timeout', '420', '--log', `${efiRaw}.drive.uefi.boot.log`, ...(await identityArgs())]);
+    const result = await cli(['boot-test', device, '--uefi', '--timeout', '600', '--log', `${efiRaw}.drive.uefi.boot.log`, ...(await identityArgs())]);
     await expectBooted(result, 'uefi', 'raw EFI written by bmaptool, UEFI');
   });
 
   it('boots the BIOS disk with BIOS', async () => {
-    const result = await cli(['boot-test', biosRaw, '--timeout', '420', ...(await identityArgs())]);
+    const result = await cli(['boot-test', biosRaw, '--timeout', '600', ...(await identityArgs())]);
     await expectBooted(result, 'bios', 'raw BIOS, BIOS');
   });
 });

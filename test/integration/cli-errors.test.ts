@@ -41,6 +41,19 @@ describe('CLI errors', () => {
     }
   });
 
+  it('a model the recipe cannot have: exit 2, one line naming the field, why and what to do', async () => {
+    const pi5 = await recipe('pi5.yaml', example.replace('model: generic', 'model: rpi5').replace('arch: amd64', 'arch: arm64'));
+    const pi4 = await recipe('pi4.yaml', example.replace('model: generic', 'model: rpi4'));
+    for (const command of ['validate', 'build']) {
+      const refused = await cli([command, pi5]);
+      expect(refused.exitCode).toBe(2);
+      expect(errorLines(refused.all)).toEqual([expect.stringMatching(/pi5\.yaml:\d+:\d+: model: Raspberry Pi 5 is not supported: .*kairos-init rejects -m rpi5.*; build for a Raspberry Pi 4 \(model: rpi4\)/)]);
+      const wrongArch = await cli([command, pi4]);
+      expect(wrongArch.exitCode).toBe(2);
+      expect(errorLines(wrongArch.all)).toEqual([expect.stringMatching(/pi4\.yaml:\d+:\d+: arch: model rpi4 runs only on arm64; set arch: arm64\./)]);
+    }
+  });
+
   it.skipIf(skipReason(env, 'docker') !== undefined)('a base image that does not exist: exit 1, one line, no container left', async () => {
     const before = await containerIds();
     const path = await recipe('noimage.yaml', example.replace('baseImage: debian:bookworm', 'baseImage: debian:no-such-release-42'));

@@ -218,6 +218,13 @@ describe('jobs', () => {
     expect(await client.request('jobs.list', {})).toEqual([]);
   });
 
+  it('refuses to build for a Raspberry Pi 5, naming model and the reason, and starts no job', async () => {
+    const error = await rejection(client.request('build.start', { recipe: { ...minimal, model: 'rpi5', arch: 'arm64' } }));
+    expect(error.code).toBe('recipe-invalid');
+    expect(error.message).toMatch(/^The recipe is not valid: model: Raspberry Pi 5 is not supported: .*kairos-init rejects -m rpi5/);
+    expect(await client.request('jobs.list', {})).toEqual([]);
+  });
+
   it('refuses to build a recipe with a misspelled field', async () => {
     const error = await rejection(client.request('build.start', { recipe: { ...minimal, sorce: {} } }));
     expect(error.code).toBe('recipe-invalid');

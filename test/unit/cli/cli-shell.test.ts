@@ -71,6 +71,19 @@ describe('each CLI command goes through the handler table', () => {
     expect(err).toMatch(/typo\.yaml:\d+:1: varient: unknown field; did you mean "variant"\?/);
   });
 
+  it('validate refuses a Raspberry Pi 5 naming model and the reason, and a Pi 4 on amd64 naming arch', async () => {
+    const example = await readFile('examples/debian-bookworm.yaml', 'utf8');
+    const pi5 = join(dir, 'pi5.yaml');
+    await writeFile(pi5, example.replace('model: generic', 'model: rpi5').replace('arch: amd64', 'arch: arm64'));
+    expect(await run('validate', pi5)).toBe(2);
+    expect(err).toMatch(/^error: .*pi5\.yaml:\d+:\d+: model: Raspberry Pi 5 is not supported: .*kairos-init rejects -m rpi5.*; build for a Raspberry Pi 4 \(model: rpi4\)/m);
+    const pi4 = join(dir, 'pi4-amd64.yaml');
+    await writeFile(pi4, example.replace('model: generic', 'model: rpi4'));
+    expect(await run('validate', pi4)).toBe(2);
+    expect(err).toMatch(/^error: .*pi4-amd64\.yaml:\d+:\d+: arch: model rpi4 runs only on arm64; set arch: arm64\. /m);
+    expect(out).toBe('');
+  });
+
   it('validate names the cloud-config keys a plain image does not apply', async () => {
     const recipe = join(folderPath(), 'plain.yaml');
     await writeFile(recipe, (await readFile('examples/debian-bookworm.yaml', 'utf8')).replace('cloudConfig: |\n  #cloud-config\n', 'cloudConfig: |\n  #cloud-config\n  install:\n    auto: true\n'));

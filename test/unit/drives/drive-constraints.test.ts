@@ -50,6 +50,18 @@ describe('driveFindings', () => {
     });
   });
 
+  describe('no-medium', () => {
+    it('refuses an empty card slot with the reason alone (no "too small: 0 B")', () => {
+      const slot = drive({ kind: 'sd', size: 0, description: 'Generic- SD/MMC' });
+      expect(driveFindings(slot, { size: 8e9 })).toEqual([{ code: 'no-medium', severity: 'error', message: 'No card in this slot: insert one to write it' }]);
+      expect(driveStatus(slot, {})).toMatchObject({ selectable: false, hidden: false });
+    });
+
+    it('takes the card once it is in', () => {
+      expect(codes(drive({ kind: 'sd', size: 32e9 }), { size: 8e9 })).toEqual([]);
+    });
+  });
+
   describe('contains-source', () => {
     it('refuses the drive the image lives on', () => {
       const findings = driveFindings(drive({ mountpoints: ['/media/a'] }), { path: '/media/a/images/kairos.iso' });

@@ -1,9 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { drivesFromLsblk, type LinuxExtras } from '../../../src-main/drives/linux-drives.js';
-import { driveStatus, isSystemDrive } from '../../../src-shared/drives/drive-constraints.js';
+import { LSBLK_ARGS, drivesFromLsblk, type LinuxExtras } from '../../../src-main/drives/linux-drives.js';
+import { driveStatus, isSystemDrive, visibleDrives, type ImageFacts } from '../../../src-shared/drives/drive-constraints.js';
+import { driveKindLabel } from '../../../src-shared/drives/drive-kind.js';
+import type { Drive } from '../../../src-shared/drives/drive-types.js';
+import { targetProblems } from '../../../src-shared/drives/target-policy.js';
 import { usbStick } from './drive-fixture.js';
 
-// `lsblk -J -b -o NAME,PATH,MAJ:MIN,SIZE,RO,RM,HOTPLUG,TRAN,TYPE,SERIAL,MODEL,VENDOR,MOUNTPOINTS`
+// `lsblk -J -b -o NAME,PATH,MAJ:MIN,SIZE,RO,RM,HOTPLUG,TRAN,TYPE,SERIAL,MODEL,VENDOR,MOUNTPOINTS` (before SUBSYSTEMS was asked for)
 const LSBLK = JSON.stringify({
   blockdevices: [
     {
@@ -94,5 +98,103 @@ describe('drivesFromLsblk', () => {
 
   it('gives nothing for an empty answer', () => {
     expect(drivesFromLsblk('{}', { byId: new Map(), loops: new Map() })).toEqual([]);
+  });
+});
+
+// Whole-machine `lsblk -J -b -O` outputs (util-linux 2.38.1, Debian 12), each file saying which
+// devices it models: the columns we ask for are a subset of those, so they parse the same.
+describe('drivesFromLsblk on real readers (test/fixtures/lsblk)', () => {
+  const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/lsblk/${name}.json`, import.meta.url), 'utf8');
+  const NONE: LinuxExtras = { byId: new Map(), loops: new Map() };
+  const listed = (name: string) => drivesFromLsblk(fixture(name), NONE);
+  const status = (name: string, device: string, image: ImageFacts = {}) => {
+    const found = listed(name).find((d) => d.device === device);
+    if (!found) throw new Error(`${device} is not listed from ${name}`);
+    return driveStatus(found, image);
+  };
+  const policy = (drive: Drive) => targetProblems({ image: { size: 2e9 }, targets: [{ kind: 'drive', given: drive.device, drive }], allowVirtual: false, confirmations: {}, platform: 'linux' });
+
+  it('asks lsblk only for columns that lsblk -O prints in every fixture', () => {
+    const columns = LSBLK_ARGS[LSBLK_ARGS.length - 1]!.split(',').map((c) => c.toLowerCase());
+    const nodes = (list: ReadonlyArray<Record<string, unknown>>): Array<Record<string, unknown>> => list.flatMap((n) => [n, ...nodes((n.children as Array<Record<string, unknown>> | undefined) ?? [])]);
+    for (const name of ['laptop-rtsx-sd-reader', 'raspberry-pi4-sd-boot', 'usb-multi-card-reader', 'desktop-usb-stick']) {
+      for (const node of nodes((JSON.parse(fixture(name)) as { blockdevices: Array<Record<string, unknown>> }).blockdevices)) {
+        expect(columns.filter((c) => !(c in node)), `${name} ${String(node.name)}`).toEqual([]);
+      }
+    }
+  });
+
+  it("a laptop's internal Realtek reader: the card (mmcblk0, rm 0) is a removable SD card; the NVMe disk is the system", () => {
+    expect(listed('laptop-rtsx-sd-reader').map((d) => [d.device, d.kind, d.removable, d.system])).toEqual([
+      ['/dev/mmcblk0', 'sd', true, false],
+      ['/dev/nvme0n1', 'internal', false, true],
+    ]);
+    const card = status('laptop-rtsx-sd-reader', '/dev/mmcblk0', { size: 2e9 });
+    expect(card).toMatchObject({ selectable: true, hidden: false, needsTypedConfirmation: false });
+    expect(card.drive).toMatchObject({ description: 'Internal card reader', mountpoints: ['/media/anna/SDCARD'], devices: ['179:0', '179:1'] });
+    expect(driveKindLabel(card.drive)).toBe('SD card');
+    expect(card.findings.map((f) => f.code)).toEqual(['mounted']);
+    expect(policy(card.drive)).toEqual([]);
+    const nvme = status('laptop-rtsx-sd-reader', '/dev/nvme0n1');
+    expect(nvme).toMatchObject({ hidden: true, needsTypedConfirmation: true });
+    expect(nvme.drive.mountpoints).toEqual(['/boot/efi', '/', '[SWAP]']);
+    expect(visibleDrives([card, nvme], false).map((s) => s.drive.device)).toEqual(['/dev/mmcblk0']);
+  });
+
+  it('a Raspberry Pi booted from its SD card: mmcblk0 is an SD card and the system drive', () => {
+    const pi = status('raspberry-pi4-sd-boot', '/dev/mmcblk0');
+    expect(pi.drive).toMatchObject({ kind: 'sd', removable: true, mountpoints: ['/boot/firmware', '/'] });
+    expect(isSystemDrive(pi.drive)).toBe(true);
+    expect(pi).toMatchObject({ hidden: true, needsTypedConfirmation: true });
+    expect(pi.findings.map((f) => f.code)).toEqual(['system-drive', 'mounted']);
+    expect(policy(pi.drive)).toEqual([
+      expect.objectContaining({ code: 'not-confirmed', message: '/dev/mmcblk0 looks like a system drive (it holds /boot/firmware, /): writing it can make this computer unbootable', hint: 'To write it anyway, confirm it by its name, mmcblk0' }),
+    ]);
+  });
+
+  it('a USB multi-card reader: the card is a card in a USB reader, each empty slot is listed as "no card" and cannot be picked', () => {
+    const drives = listed('usb-multi-card-reader');
+    expect(drives.map((d) => [d.device, d.kind, d.size, driveKindLabel(d)])).toEqual([
+      ['/dev/sdb', 'sd', 15931539456, 'Card in a USB reader'],
+      ['/dev/sdc', 'sd', 0, 'Card reader, no card'],
+      ['/dev/sdd', 'sd', 0, 'Card reader, no card'],
+      ['/dev/sde', 'sd', 0, 'Card reader, no card'],
+    ]);
+    const card = status('usb-multi-card-reader', '/dev/sdb', { size: 2e9 });
+    expect(card).toMatchObject({ selectable: true, hidden: false, findings: [] });
+    expect(card.drive).toMatchObject({ description: 'Generic- SD/MMC', busType: 'USB', removable: true, system: false });
+    const empty = status('usb-multi-card-reader', '/dev/sdc', { size: 2e9 });
+    expect(empty).toMatchObject({ selectable: false, hidden: false, needsTypedConfirmation: false });
+    expect(empty.drive.description).toBe('Generic- Compact Flash');
+    // Only the reason that matters: not "too small: 0 B".
+    expect(empty.findings).toEqual([{ code: 'no-medium', severity: 'error', message: 'No card in this slot: insert one to write it' }]);
+    expect(policy(empty.drive)).toEqual([
+      { target: '/dev/sdc', code: 'no-medium', message: '/dev/sdc: No card in this slot: insert one to write it', hint: 'Insert a card in the reader, then pick it again from a fresh drive list' },
+    ]);
+  });
+
+  it('a desktop: the SATA system disk is hidden, the USB stick is a USB drive', () => {
+    expect(listed('desktop-usb-stick').map((d) => [d.device, d.kind, driveKindLabel(d), d.system])).toEqual([
+      ['/dev/sda', 'internal', 'Internal disk', true],
+      ['/dev/sdb', 'usb', 'USB drive', false],
+    ]);
+    expect(status('desktop-usb-stick', '/dev/sdb', { size: 2e9 })).toMatchObject({ selectable: true, hidden: false });
+    expect(status('desktop-usb-stick', '/dev/sda')).toMatchObject({ hidden: true, needsTypedConfirmation: true });
+  });
+
+  it('takes lsblk 2.39\'s "mmc" transport for an SD card too, and never lists an eMMC\'s boot areas', () => {
+    const json = JSON.parse(fixture('laptop-rtsx-sd-reader')) as { blockdevices: Array<Record<string, unknown>> };
+    const card = json.blockdevices[0]!;
+    const newer = { blockdevices: [{ ...card, tran: 'mmc' }] };
+    expect(drivesFromLsblk(JSON.stringify(newer), NONE).map((d) => d.kind)).toEqual(['sd']);
+    const emmc = { blockdevices: [{ ...card, name: 'mmcblk1', path: '/dev/mmcblk1' }, { ...card, name: 'mmcblk1boot0', path: '/dev/mmcblk1boot0', size: 4194304, ro: true, children: undefined }] };
+    expect(drivesFromLsblk(JSON.stringify(emmc), NONE).map((d) => d.device)).toEqual(['/dev/mmcblk1']);
+  });
+
+  it('drops an internal disk of size 0 (nothing to say about it), keeps a removable one as empty', () => {
+    const json = JSON.parse(fixture('desktop-usb-stick')) as { blockdevices: Array<Record<string, unknown>> };
+    const [sata, stick] = json.blockdevices;
+    const empty = { blockdevices: [{ ...sata, size: 0, children: undefined }, { ...stick, size: 0, children: undefined }] };
+    expect(drivesFromLsblk(JSON.stringify(empty), NONE).map((d) => [d.device, driveKindLabel(d)])).toEqual([['/dev/sdb', 'USB, no medium']]);
   });
 });

@@ -75,6 +75,11 @@ describe('fromDrivelist', () => {
     expect(fromDrivelist(entry({ device: '/dev/disk4', isCard: null, isUSB: false, busType: 'MMC' }))?.kind).toBe('sd');
   });
 
+  it('maps a card in a USB reader, named by the reader, to an SD target (Windows, macOS)', () => {
+    expect(fromDrivelist(entry({ device: '\\\\.\\PhysicalDrive3', description: 'Generic- SD/MMC USB Device', isCard: false, isUSB: true, busType: 'USB' }))).toMatchObject({ kind: 'sd', busType: 'USB', removable: true });
+    expect(fromDrivelist(entry({ device: '/dev/disk5', description: 'Apple SDXC Reader Media', isCard: null, isUSB: false, busType: 'PCI' }))?.kind).toBe('sd');
+  });
+
   it('maps the system disk as internal', () => {
     const d = fromDrivelist(
       entry({

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kairosInitGeneration, kairosInitStageArgs, kairosInitValidateArgs } from '../../../src-shared/kairosify/kairos-init-flags.js';
+import { MODELS } from '../../../src-shared/recipe/catalog.js';
 import { RecipeSchema } from '../../../src-shared/recipe/recipe-schema.js';
 
 const recipe = (version: string, provider: 'none' | 'k3s' = 'k3s') =>
@@ -47,5 +48,26 @@ describe('kairos-init flag generations', () => {
       ['-l', 'info', '-s', 'init', '-m', 'generic', '-p', 'k3s', '--provider-k3s-version', 'v1.32.0+k3s1', '-t', 'false', '--version', 'v1.2.3'],
     );
     expect(kairosInitStageArgs(recipe('v0.17.3', 'none'), 'init')).not.toContain('-p');
+  });
+
+  it('-m is only ever a model kairos-init knows: the Raspberry Pi 5 never gets this far', () => {
+    const given: string[] = [];
+    for (const model of MODELS) {
+      const parsed = RecipeSchema.safeParse({
+        name: 'x',
+        source: { baseImage: 'debian:bookworm' },
+        kairosify: { method: 'kairos-init' },
+        model: model.id,
+        arch: model.requiredArch ?? 'amd64',
+      });
+      if (!parsed.success) {
+        expect(parsed.error.issues.map((i) => i.path.join('.')), model.id).toEqual(['model']);
+        continue;
+      }
+      const args = kairosInitStageArgs(parsed.data, 'install');
+      given.push(args[args.indexOf('-m') + 1]!);
+    }
+    expect(given).toEqual(MODELS.filter((m) => m.upstream).map((m) => m.id));
+    expect(given).not.toContain('rpi5');
   });
 });

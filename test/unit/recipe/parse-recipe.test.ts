@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { MODELS } from '../../../src-shared/recipe/catalog.js';
 import { formatRecipeIssue, parseRecipeYaml, recipeToYaml } from '../../../src-shared/recipe/parse-recipe.js';
 
 const example = readFileSync(new URL('../../../examples/debian-bookworm.yaml', import.meta.url), 'utf8');
@@ -60,7 +61,33 @@ describe('parseRecipeYaml', () => {
 
   it('refuses an arm-only model on amd64, naming arch', () => {
     const issues = issuesOf(example.replace('model: generic', 'model: rpi4'));
-    expect(issues[0]).toMatchObject({ path: 'arch', message: expect.stringContaining('rpi4 runs only on arm64') });
+    expect(issues).toEqual([expect.objectContaining({ path: 'arch', message: 'model rpi4 runs only on arm64; set arch: arm64' })]);
+    expect(formatRecipeIssue(issues[0]!, 'r.yaml')).toMatch(/^r\.yaml:\d+:\d+: arch: model rpi4 runs only on arm64; set arch: arm64$/);
+  });
+
+  it('refuses a Raspberry Pi 5 with every method, naming model, the reason and what to do instead', () => {
+    const methods = {
+      scratch: example,
+      'kairos-init': example.replace('method: scratch', 'method: kairos-init').replace('framework: none', 'framework: quay.io/kairos/framework:v2.18.3'),
+      none: example.replace('method: scratch', 'method: none'),
+    };
+    for (const [method, text] of Object.entries(methods)) {
+      const issues = issuesOf(text.replace('model: generic', 'model: rpi5').replace('arch: amd64', 'arch: arm64'));
+      // One issue: the refusal, not kairos-init's "use method: scratch" (scratch cannot build it either).
+      expect(issues, method).toHaveLength(1);
+      expect(issues[0], method).toMatchObject({ path: 'model', line: example.split('\n').findIndex((l) => l.startsWith('model:')) + 1 });
+      expect(issues[0]?.message).toMatch(/^Raspberry Pi 5 is not supported: .*upstream Kairos does not support it.*kairos-init rejects -m rpi5.*Debian 12 has no Pi 5 firmware.*; build for a Raspberry Pi 4 \(model: rpi4\)/);
+    }
+  });
+
+  it('builds every model but the refused ones on its arch', () => {
+    for (const model of MODELS) {
+      const text = example.replace('model: generic', `model: ${model.id}`).replace('arch: amd64', `arch: ${model.requiredArch ?? 'amd64'}`);
+      const result = parseRecipeYaml(text);
+      expect(result.ok, model.id).toBe(model.refused === undefined);
+      if (!result.ok) expect(result.issues.map((i) => i.path)).toEqual(['model']);
+    }
+    expect(MODELS.filter((m) => m.refused).map((m) => m.id)).toEqual(['rpi5']);
   });
 
   it('ties variant and provider together', () => {
