@@ -20,7 +20,7 @@ test('cancel a running build', async ({ page }) => {
   for (let i = 0; i < 2; i++) await next(page);
   await page.getByRole('button', { name: 'Start build' }).click();
   const panel = page.getByTestId('job-build');
-  await expect(panel.getByLabel('Build log')).toContainText('Step 6/8', { timeout: 180_000 });
+  await expect(panel.getByLabel('Build log')).toContainText(/Step 6\/\d+:/, { timeout: 180_000 });
   await panel.getByRole('button', { name: 'Cancel' }).click();
   await expect(panel).toHaveAttribute('data-state', 'cancelled', { timeout: 60_000 });
   await expect(panel).toContainText('Cancelled. Nothing was left half-done.');
