@@ -17,6 +17,7 @@ import {
 import { AppError, toErrorData } from '../../src-shared/errors/app-error.js';
 import { driveStatus } from '../../src-shared/drives/drive-constraints.js';
 import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
+import type { CardValues } from '../../src-shared/flash/card-config.js';
 import { AppStore } from './app-store.js';
 import { JobManager } from './job-manager.js';
 import { DriveWatcher } from './drive-watcher.js';
@@ -66,6 +67,43 @@ async function recipeOrThrow(value: unknown): Promise<Recipe> {
 }
 
 const fileName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
+
+/**
+ * A flash request's per-card values, one per target: the hostname pattern expanded with each
+ * drive's serial (from the drive list, or as the user picked it) and each card's extra
+ * cloud-config checked. Undefined when nothing differs between cards. Refused here, before any job.
+ */
+async function cardValues(
+  cards: NonNullable<Payload<'flash.start'>['cards']>,
+  targets: ReadonlyArray<string>,
+  identities: Payload<'flash.start'>['identities'],
+  drives: DriveWatcher,
+): Promise<CardValues[] | undefined> {
+  const [{ expandHostnames }, { cardConfigProblem }] = await Promise.all([import('../../src-shared/flash/card-names.js'), import('../../src-shared/flash/card-config.js')]);
+  const configs = cards.cloudConfig ?? [];
+  if (configs.length > 0 && configs.length !== targets.length) {
+    throw new AppError('bad-request', `cards.cloudConfig has ${configs.length} entries for ${targets.length} targets`, { hint: "Give one extra cloud-config per target, in the targets' order ('' for none)" });
+  }
+  for (const [i, text] of configs.entries()) {
+    const problem = cardConfigProblem(text, `Card ${i + 1}'s cloud-config (${targets[i]})`);
+    if (problem) throw new AppError('bad-request', problem, { hint: "Fix that card's cloud-config" });
+  }
+  const hasConfig = configs.some((c) => c.trim() !== '');
+  if (cards.hostname === undefined && !hasConfig) return undefined;
+  let names: ReadonlyArray<string> | undefined;
+  if (cards.hostname !== undefined) {
+    const list = await drives.list(true);
+    const facts = targets.map((target) => {
+      const drive = list.find((d) => d.device === resolve(target) || d.device === target);
+      const identity = identities?.[target] ?? drive?.identity;
+      return { target, ...(identity?.serial ? { serial: identity.serial } : {}), ...(identity?.byId ? { byId: identity.byId } : {}), ...(identity?.backingPath ? { backingPath: identity.backingPath } : {}) };
+    });
+    const result = expandHostnames(cards.hostname, facts, 'The hostname pattern');
+    if (!result.ok) throw new AppError('bad-request', result.message, { hint: 'Use letters, digits and "-", with {n} (the card\'s number) or {serial}, e.g. node-{n}' });
+    names = result.names;
+  }
+  return targets.map((_, i) => ({ ...(names ? { hostname: names[i]! } : {}), ...(configs[i]?.trim() ? { cloudConfig: configs[i]! } : {}) }));
+}
 
 export function createApiServer(options: ApiOptions): ApiServer {
   const listeners = new Set<EventListener>();
@@ -159,11 +197,12 @@ export function createApiServer(options: ApiOptions): ApiServer {
         ...(facts && facts.image.size === undefined ? { imageSizeUnknown: true } : {}),
       };
     },
-    'flash.start': async ({ image, targets, verify, confirmations, identities, bmap, virtual }) => {
+    'flash.start': async ({ image, targets, verify, confirmations, identities, bmap, virtual, cards: perCard }) => {
       const [{ checkTargets }, { flashImage, warmFlashHelper }] = await Promise.all([import('../flash/target-check.js'), import('../flash/write-image.js')]);
       // Where no password is needed, the helper starts now and its start overlaps the checks.
       const warm = await warmFlashHelper(targets.map((t) => resolve(t)));
       try {
+        const cards = perCard ? await cardValues(perCard, targets, identities, drives) : undefined;
         const allowVirtual = virtual ?? (await store.settings()).showVirtualTargets;
         const facts = await imageSizeFacts(image);
         // The policy, now, for every shell; the helper applies it again before it opens the drives.
@@ -183,6 +222,7 @@ export function createApiServer(options: ApiOptions): ApiServer {
           verify,
           allowVirtual,
           ...(bmap !== undefined ? { bmap } : {}),
+          ...(cards ? { cards } : {}),
         };
         const jobId = jobs.start('flash', `Flash ${fileName(resolve(image))} to ${targets.join(', ')}`, (ctx) => flashImage(request, ctx, warm));
         return { jobId };
