@@ -79,7 +79,11 @@ async function cardValues(
   identities: Payload<'flash.start'>['identities'],
   drives: DriveWatcher,
 ): Promise<CardValues[] | undefined> {
-  const [{ expandHostnames }, { cardConfigProblem }] = await Promise.all([import('../../src-shared/flash/card-names.js'), import('../../src-shared/flash/card-config.js')]);
+  const [{ expandHostnames, hostnamePatternProblem }, { cardConfigProblem }] = await Promise.all([import('../../src-shared/flash/card-names.js'), import('../../src-shared/flash/card-config.js')]);
+  const option = 'The hostname pattern';
+  const hint = 'Use letters, digits and "-", with {n} (the card\'s number) or {serial}, e.g. node-{n}';
+  const patternProblem = cards.hostname !== undefined ? hostnamePatternProblem(cards.hostname, option) : undefined;
+  if (patternProblem) throw new AppError('bad-request', patternProblem, { hint });
   const configs = cards.cloudConfig ?? [];
   if (configs.length > 0 && configs.length !== targets.length) {
     throw new AppError('bad-request', `cards.cloudConfig has ${configs.length} entries for ${targets.length} targets`, { hint: "Give one extra cloud-config per target, in the targets' order ('' for none)" });
@@ -98,8 +102,8 @@ async function cardValues(
       const identity = identities?.[target] ?? drive?.identity;
       return { target, ...(identity?.serial ? { serial: identity.serial } : {}), ...(identity?.byId ? { byId: identity.byId } : {}), ...(identity?.backingPath ? { backingPath: identity.backingPath } : {}) };
     });
-    const result = expandHostnames(cards.hostname, facts, 'The hostname pattern');
-    if (!result.ok) throw new AppError('bad-request', result.message, { hint: 'Use letters, digits and "-", with {n} (the card\'s number) or {serial}, e.g. node-{n}' });
+    const result = expandHostnames(cards.hostname, facts, option);
+    if (!result.ok) throw new AppError('bad-request', result.message, { hint });
     names = result.names;
   }
   return targets.map((_, i) => ({ ...(names ? { hostname: names[i]! } : {}), ...(configs[i]?.trim() ? { cloudConfig: configs[i]! } : {}) }));
@@ -199,10 +203,11 @@ export function createApiServer(options: ApiOptions): ApiServer {
     },
     'flash.start': async ({ image, targets, verify, confirmations, identities, bmap, virtual, cards: perCard }) => {
       const [{ checkTargets }, { flashImage, warmFlashHelper }] = await Promise.all([import('../flash/target-check.js'), import('../flash/write-image.js')]);
-      // Where no password is needed, the helper starts now and its start overlaps the checks.
-      const warm = await warmFlashHelper(targets.map((t) => resolve(t)));
+      const cards = perCard ? await cardValues(perCard, targets, identities, drives) : undefined;
+      // Where no password is needed, the helper starts now and its start overlaps the checks
+      // (with per-card values, the job makes each card's partition first: no helper waits for it).
+      const warm = cards ? undefined : await warmFlashHelper(targets.map((t) => resolve(t)));
       try {
-        const cards = perCard ? await cardValues(perCard, targets, identities, drives) : undefined;
         const allowVirtual = virtual ?? (await store.settings()).showVirtualTargets;
         const facts = await imageSizeFacts(image);
         // The policy, now, for every shell; the helper applies it again before it opens the drives.
