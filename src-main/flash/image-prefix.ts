@@ -1,8 +1,9 @@
 // Random reads of an image's first bytes, plain or compressed: a plain image is read where it is;
 // a compressed one is decompressed only as far as the reads reach (COS_OEM sits near the start of
 // a Kairos disk), into a scratch file, and the rest of the stream is never decoded here.
-import { open, type FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { readAt } from './source/file-reader.js';
 import { inspectSource, openSourceStream, type SourceInfo } from './source/open-source.js';
 import type { ReadAt } from './partition-table.js';
 
@@ -12,22 +13,11 @@ export interface ImagePrefix {
   close(): Promise<void>;
 }
 
-async function readFully(handle: FileHandle, offset: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.alloc(length);
-  let got = 0;
-  while (got < length) {
-    const { bytesRead } = await handle.read(buffer, got, length - got, offset + got);
-    if (bytesRead === 0) break;
-    got += bytesRead;
-  }
-  return buffer.subarray(0, got);
-}
-
 export async function openImagePrefix(path: string, scratch: string, signal: AbortSignal): Promise<ImagePrefix> {
   const info = await inspectSource(path);
   if (info.compression === 'none') {
     const handle = await open(path, 'r');
-    return { info, read: (offset, length) => readFully(handle, offset, length), close: () => handle.close() };
+    return { info, read: (offset, length) => readAt(handle, offset, length), close: () => handle.close() };
   }
   const stream: Readable = openSourceStream(info, { signal });
   const chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -49,7 +39,7 @@ export async function openImagePrefix(path: string, scratch: string, signal: Abo
     info,
     read: async (offset, length) => {
       await ensure(offset + length);
-      return readFully(handle, offset, Math.max(0, Math.min(length, have - offset)));
+      return readAt(handle, offset, Math.max(0, Math.min(length, have - offset)));
     },
     close: async () => {
       // Ends the decoder (and its child process) without reading further.

@@ -3,11 +3,11 @@
 // drive's COS_OEM, read with debugfs, holds its own hostname (in the Kairos cloud-config and in
 // the plain image's cloud-init user-data); everything else is the image's; and one of them boots
 // in qemu showing its name on the login prompt.
-import { mkdir, open, rm, stat, writeFile } from 'node:fs/promises';
+import { open, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { LoopDevices, MIB, headIsMarked, markHead } from './loop-devices.js';
+import { describe, expect, inject, it } from 'vitest';
+import { MIB, headIsMarked, loopsInWorkFolder, markHead } from './loop-devices.js';
 import { cli, skipReason } from './support.js';
 import { exampleIdentity } from './boot-expect.js';
 
@@ -69,18 +69,8 @@ async function sameAsImageOutside(image: string, device: string, hole: Partition
 describe.skipIf(skipReason(env, 'docker', 'loop') !== undefined)('flash a fleet with per-card values', () => {
   const efiRaw = (env.iso ?? '').replace(/\.iso$/, '-efi.raw');
   const work = join(env.outputDir, 'flash-cards');
-  const loops = new LoopDevices(() => work);
+  const loops = loopsInWorkFolder(work);
   const devices: string[] = [];
-
-  beforeAll(async () => {
-    await rm(work, { recursive: true, force: true });
-    await mkdir(work, { recursive: true });
-  });
-
-  afterAll(async () => {
-    await loops.release();
-    await rm(work, { recursive: true, force: true });
-  });
 
   it("writes the raw EFI disk to two drives with --hostname 'node-{n}': both verify, each COS_OEM holds its own name", async () => {
     const size = (await stat(efiRaw)).size;
