@@ -79,7 +79,7 @@ async function cardValues(
   identities: Payload<'flash.start'>['identities'],
   drives: DriveWatcher,
 ): Promise<CardValues[] | undefined> {
-  const [{ expandHostnames, hostnamePatternProblem }, { cardConfigProblem }] = await Promise.all([import('../../src-shared/flash/card-names.js'), import('../../src-shared/flash/card-config.js')]);
+  const [{ cardFacts, expandHostnames, hostnamePatternProblem }, { cardConfigProblem }] = await Promise.all([import('../../src-shared/flash/card-names.js'), import('../../src-shared/flash/card-config.js')]);
   const option = 'The hostname pattern';
   const hint = 'Use letters, digits and "-", with {n} (the card\'s number) or {serial}, e.g. node-{n}';
   const patternProblem = cards.hostname !== undefined ? hostnamePatternProblem(cards.hostname, option) : undefined;
@@ -96,12 +96,13 @@ async function cardValues(
   if (cards.hostname === undefined && !hasConfig) return undefined;
   let names: ReadonlyArray<string> | undefined;
   if (cards.hostname !== undefined) {
-    const list = await drives.list(true);
-    const facts = targets.map((target) => {
-      const drive = list.find((d) => d.device === resolve(target) || d.device === target);
-      const identity = identities?.[target] ?? drive?.identity;
-      return { target, ...(identity?.serial ? { serial: identity.serial } : {}), ...(identity?.byId ? { byId: identity.byId } : {}), ...(identity?.backingPath ? { backingPath: identity.backingPath } : {}) };
-    });
+    const [list, { targetFact }] = await Promise.all([drives.list(true), import('../flash/target-check.js')]);
+    const facts = await Promise.all(targets.map(async (target) => {
+      // The drive as the policy finds it (through links too); an image file has only its path.
+      const fact = await targetFact(target, list);
+      const identity = identities?.[target] ?? (fact.kind === 'drive' ? fact.drive.identity : undefined);
+      return cardFacts(target, identity);
+    }));
     const result = expandHostnames(cards.hostname, facts, option);
     if (!result.ok) throw new AppError('bad-request', result.message, { hint });
     names = result.names;

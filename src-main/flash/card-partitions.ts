@@ -32,8 +32,9 @@ import type { Interval } from './write-plan.js';
 
 /** The Kairos cloud-config on COS_OEM (build-raw.ts writes it). */
 export const OEM_CLOUD_CONFIG = '90_custom.yaml';
-/** debugfs exits 0 whatever happens; the scripts say "does not fit" with this code. */
-const NO_ROOM = 4;
+/** debugfs exits 0 whatever happens; the scripts say "does not fit" with this code (not one of e2fsck's). */
+const NO_ROOM = 3;
+const FSCK_FAILED = 9;
 
 export interface CardPartitions {
   /** Where the partition lies in the image. */
@@ -98,7 +99,7 @@ export async function makeCardPartitions(image: string, cards: ReadonlyArray<Car
         const userDataPath = `/${MEDIUM_USER_DATA}`;
         await session.script(
           [
-            'mkdir -p /tmp/orig /out/base',
+            `mkdir -p /tmp/orig /out/base ${cards.map((_, i) => `/tmp/card-${i + 1}`).join(' ')}`,
             `debugfs -R ${shellQuote(`dump -p /${OEM_CLOUD_CONFIG} /tmp/orig/${OEM_CLOUD_CONFIG}`)} /out/oem.img 2>/dev/null`,
             `debugfs -R ${shellQuote(`dump -p ${userDataPath} /tmp/orig/user-data`)} /out/oem.img 2>/dev/null`,
             'for f in /tmp/orig/*; do [ -s "$f" ] || rm -f "$f"; done',
@@ -144,7 +145,7 @@ export async function makeCardPartitions(image: string, cards: ReadonlyArray<Car
                 `debugfs -w -f ${local}/commands "$img" >/dev/null 2>&1`,
                 check(`/${OEM_CLOUD_CONFIG}`, `${local}/${OEM_CLOUD_CONFIG}`),
                 ...(hasUserData ? [check(userDataPath, `${local}/user-data`)] : []),
-                'e2fsck -fn "$img" >/dev/null',
+                `e2fsck -fn "$img" >/dev/null 2>&1 || { echo "card ${n}: e2fsck found errors in the edited COS_OEM" >&2; exit ${FSCK_FAILED}; }`,
                 ownedBy('"$img"'),
               ].join('\n'),
             ],

@@ -9,6 +9,7 @@ import { ErrorBox, toErrorData } from '../components/error-box.js';
 import { JobPanel } from '../components/job-panel.js';
 import { PathInput } from '../components/path-input.js';
 import { useAppStore } from '../stores/app-store.js';
+import { cardFacts } from '../../src-shared/flash/card-names.js';
 import { CardValues, NO_CARD_VALUES, cardPlan, type CardValuesState } from './card-values.js';
 
 export function StepFlash() {
@@ -42,10 +43,7 @@ export function StepFlash() {
   const virtualShown = settings?.showVirtualTargets ?? false;
   const targets = [...chosen.map((s) => s.drive.device), ...(virtualShown && fileTarget.trim() ? [fileTarget.trim()] : [])];
   // What each card's {serial} is made of: the drive as listed; an image file has only its path.
-  const cards = targets.map((target) => {
-    const identity = chosen.find((s) => s.drive.device === target)?.drive.identity;
-    return { target, ...(identity?.serial ? { serial: identity.serial } : {}), ...(identity?.byId ? { byId: identity.byId } : {}), ...(identity?.backingPath ? { backingPath: identity.backingPath } : {}) };
-  });
+  const cards = targets.map((target) => cardFacts(target, chosen.find((s) => s.drive.device === target)?.drive.identity));
   const plan = cardPlan(cardValues, cards);
   const ready = Boolean(image && targets.length > 0 && words.every((w) => typed[w.device] === w.word) && plan.ok);
   const toggle = (device: string, on: boolean): void => setSelected((now) => (on ? [...now, device] : now.filter((d) => d !== device)));

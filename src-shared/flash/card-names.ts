@@ -24,6 +24,16 @@ export interface CardFacts {
   readonly backingPath?: string;
 }
 
+/** A card's facts from the target and the drive's identity (none for an image file). */
+export function cardFacts(target: string, identity?: { readonly serial?: string; readonly byId?: string; readonly backingPath?: string }): CardFacts {
+  return {
+    target,
+    ...(identity?.serial ? { serial: identity.serial } : {}),
+    ...(identity?.byId ? { byId: identity.byId } : {}),
+    ...(identity?.backingPath ? { backingPath: identity.backingPath } : {}),
+  };
+}
+
 export type NamesResult = { readonly ok: true; readonly names: ReadonlyArray<string> } | { readonly ok: false; readonly message: string };
 
 const MAX_HOSTNAME = 63;
