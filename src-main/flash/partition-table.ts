@@ -105,21 +105,22 @@ export function extLabel(superblock: Buffer): string | undefined {
 
 /** The partition whose ext file system is labelled COS_OEM, checked to be one a card's copy can replace. */
 export async function findOemPartition(read: ReadAt, imageSize: number): Promise<PartitionEntry> {
-  const partitions = await listPartitions(read);
-  const found: PartitionEntry[] = [];
+  // In the order they lie, stopping at the first: a compressed image is then decompressed only
+  // as far as COS_OEM (and the partitions before it), not to a last partition far behind.
+  const partitions = (await listPartitions(read)).sort((a, b) => a.offset - b.offset);
+  let oem: PartitionEntry | undefined;
   for (const p of partitions) {
     if (p.offset + 1024 + 136 > imageSize) continue;
-    if (extLabel(await read(p.offset + 1024, 136)) === OEM_LABEL) found.push(p);
+    if (extLabel(await read(p.offset + 1024, 136)) === OEM_LABEL) {
+      oem = p;
+      break;
+    }
   }
-  if (found.length === 0) {
+  if (!oem) {
     throw new AppError('source-invalid', `The image has no ${OEM_LABEL} partition (an ext2 file system labelled ${OEM_LABEL}): per-card values have nowhere to go`, {
       hint: 'Per-card values need a Kairos disk image (raw-efi, raw-bios or rpi); for an ISO use `kairos-factory iso-config`',
     });
   }
-  if (found.length > 1) {
-    throw new AppError('source-invalid', `The image has ${found.length} partitions labelled ${OEM_LABEL} (${found.map((p) => p.index).join(', ')}): which one a card boots with is unclear`, { hint: 'Rebuild the image' });
-  }
-  const oem = found[0]!;
   if (oem.offset + oem.length > imageSize) {
     throw new AppError('source-invalid', `The image's ${OEM_LABEL} partition ends at ${oem.offset + oem.length} bytes, past the image's end (${imageSize})`, { hint: 'The image is truncated; build or download it again' });
   }
