@@ -2,7 +2,7 @@
 // engine's own expansion (src-shared/flash/card-names.ts), and an extra cloud-config per card.
 import type { RequestPayload } from '../../src-shared/api/contract.js';
 import { cardConfigProblem } from '../../src-shared/flash/card-config.js';
-import { expandHostnames, type CardFacts } from '../../src-shared/flash/card-names.js';
+import { expandHostnames, hostnamePatternProblem, type CardFacts } from '../../src-shared/flash/card-names.js';
 import { Field } from '../components/field.js';
 
 export interface CardValuesState {
@@ -24,7 +24,9 @@ export interface CardPlan {
 
 export function cardPlan(state: CardValuesState, cards: ReadonlyArray<CardFacts>): CardPlan {
   const pattern = state.hostname.trim();
-  const expanded = pattern !== '' && cards.length > 0 ? expandHostnames(pattern, cards, 'The hostname pattern') : undefined;
+  // Before any card is chosen the pattern's own text is still checked.
+  const alone = pattern !== '' && cards.length === 0 ? hostnamePatternProblem(pattern, 'The hostname pattern') : undefined;
+  const expanded = pattern !== '' && cards.length > 0 ? expandHostnames(pattern, cards, 'The hostname pattern') : alone ? { ok: false as const, message: alone } : undefined;
   const configs = cards.map((c) => state.configs[c.target] ?? '');
   const configErrors = configs.map((text, i) => cardConfigProblem(text, `Card ${i + 1}'s cloud-config`));
   const anyConfig = configs.some((c) => c.trim() !== '');
