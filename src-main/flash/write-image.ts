@@ -30,12 +30,14 @@ export async function flashImage(request: FlashRequest, ctx: JobContext, warm?: 
   // Made before the helper starts (and asks for a password): a card whose values cannot be
   // applied stops the job before any drive is touched.
   warm?.discard();
+  const started = performance.now();
   const { makeCardPartitions } = await import('./card-partitions.js');
   const parts = await makeCardPartitions(resolve(request.image), request.cards, ctx);
   try {
     const result = await flashWith(request, ctx, undefined, parts);
     const names = request.cards.map((c, i) => c.hostname ?? `card ${i + 1}`);
-    return { ...result, message: `${result.message ?? ''}; each card with its own COS_OEM (${names.join(', ')})` };
+    // The time is the whole job's: the cards' partitions were made before the helper's clock started.
+    return { ...result, message: `${result.message ?? ''}; each card with its own COS_OEM (${names.join(', ')})`, seconds: (performance.now() - started) / 1000 };
   } finally {
     await parts.dispose();
   }
