@@ -13,6 +13,13 @@ test('a hostname pattern is previewed for every card, and a wrong one is refused
   const before = await engine<{ showVirtualTargets: boolean }>(page.request, 'settings.get');
   const devices: string[] = [];
   try {
+    // Two drives, as a fleet is flashed: loop devices, there before the step lists the drives.
+    if (isRoot()) {
+      for (const n of [1, 2]) {
+        execSync(`truncate -s 64M ${data}/card-${n}.img`);
+        devices.push(execSync(`losetup -f --show ${data}/card-${n}.img`, { encoding: 'utf8' }).trim());
+      }
+    }
     await page.getByRole('navigation', { name: 'Wizard steps' }).getByRole('button', { name: /Flash/ }).click();
     await expect(page.getByRole('heading', { name: 'Flash', level: 2 })).toBeVisible();
     await page.getByLabel('Image', { exact: true }).fill(image);
@@ -21,11 +28,6 @@ test('a hostname pattern is previewed for every card, and a wrong one is refused
 
     let targets: string[];
     if (isRoot()) {
-      // Two drives, as a fleet is flashed: loop devices picked from the live drive list.
-      for (const n of [1, 2]) {
-        execSync(`truncate -s 64M ${data}/card-${n}.img`);
-        devices.push(execSync(`losetup -f --show ${data}/card-${n}.img`, { encoding: 'utf8' }).trim());
-      }
       for (const device of devices) {
         const option = page.getByRole('checkbox', { name: new RegExp(`${device.replace('/dev/', '')}\\b`) });
         await expect(option).toBeVisible({ timeout: 15_000 });
