@@ -111,6 +111,7 @@ export async function makeCardPartitions(image: string, cards: ReadonlyArray<Car
         const base = await readFile(join(dir, 'base', OEM_CLOUD_CONFIG), 'utf8').catch(() => undefined);
         const hasUserData = (await stat(join(dir, 'base', 'user-data')).catch(() => undefined)) !== undefined;
         if (base === undefined) ctx.log('flash', `The image's COS_OEM has no ${OEM_CLOUD_CONFIG}: each card gets one with its values only`);
+        if (!hasUserData) ctx.log('flash', `COS_OEM has no ${MEDIUM_USER_DATA}: the values go into ${OEM_CLOUD_CONFIG}, which the Kairos framework applies (a plain image applies only that user-data)`);
 
         // 2. Each card's files, then its copy of the partition edited and checked.
         const texts: Array<[string, string]> = [];
