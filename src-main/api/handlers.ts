@@ -17,6 +17,7 @@ import {
 import { AppError, toErrorData } from '../../src-shared/errors/app-error.js';
 import { driveStatus } from '../../src-shared/drives/drive-constraints.js';
 import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
+import type { CardValues } from '../../src-shared/flash/card-config.js';
 import { AppStore } from './app-store.js';
 import { JobManager } from './job-manager.js';
 import { DriveWatcher } from './drive-watcher.js';
@@ -66,6 +67,48 @@ async function recipeOrThrow(value: unknown): Promise<Recipe> {
 }
 
 const fileName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
+
+/**
+ * A flash request's per-card values, one per target: the hostname pattern expanded with each
+ * drive's serial (from the drive list, or as the user picked it) and each card's extra
+ * cloud-config checked. Undefined when nothing differs between cards. Refused here, before any job.
+ */
+async function cardValues(
+  cards: NonNullable<Payload<'flash.start'>['cards']>,
+  targets: ReadonlyArray<string>,
+  identities: Payload<'flash.start'>['identities'],
+  drives: DriveWatcher,
+): Promise<CardValues[] | undefined> {
+  const [{ cardFacts, expandHostnames, hostnamePatternProblem }, { cardConfigProblem }] = await Promise.all([import('../../src-shared/flash/card-names.js'), import('../../src-shared/flash/card-config.js')]);
+  const option = 'The hostname pattern';
+  const hint = 'Use letters, digits and "-", with {n} (the card\'s number) or {serial}, e.g. node-{n}';
+  const patternProblem = cards.hostname !== undefined ? hostnamePatternProblem(cards.hostname, option) : undefined;
+  if (patternProblem) throw new AppError('bad-request', patternProblem, { hint });
+  const configs = cards.cloudConfig ?? [];
+  if (configs.length > 0 && configs.length !== targets.length) {
+    throw new AppError('bad-request', `cards.cloudConfig has ${configs.length} entries for ${targets.length} targets`, { hint: "Give one extra cloud-config per target, in the targets' order ('' for none)" });
+  }
+  for (const [i, text] of configs.entries()) {
+    const problem = cardConfigProblem(text, `Card ${i + 1}'s cloud-config (${targets[i]})`);
+    if (problem) throw new AppError('bad-request', problem, { hint: "Fix that card's cloud-config" });
+  }
+  const hasConfig = configs.some((c) => c.trim() !== '');
+  if (cards.hostname === undefined && !hasConfig) return undefined;
+  let names: ReadonlyArray<string> | undefined;
+  if (cards.hostname !== undefined) {
+    const [list, { targetFact }] = await Promise.all([drives.list(true), import('../flash/target-check.js')]);
+    const facts = await Promise.all(targets.map(async (target) => {
+      // The drive as the policy finds it (through links too); an image file has only its path.
+      const fact = await targetFact(target, list);
+      const identity = identities?.[target] ?? (fact.kind === 'drive' ? fact.drive.identity : undefined);
+      return cardFacts(target, identity);
+    }));
+    const result = expandHostnames(cards.hostname, facts, option);
+    if (!result.ok) throw new AppError('bad-request', result.message, { hint });
+    names = result.names;
+  }
+  return targets.map((_, i) => ({ ...(names ? { hostname: names[i]! } : {}), ...(configs[i]?.trim() ? { cloudConfig: configs[i]! } : {}) }));
+}
 
 export function createApiServer(options: ApiOptions): ApiServer {
   const listeners = new Set<EventListener>();
@@ -159,10 +202,12 @@ export function createApiServer(options: ApiOptions): ApiServer {
         ...(facts && facts.image.size === undefined ? { imageSizeUnknown: true } : {}),
       };
     },
-    'flash.start': async ({ image, targets, verify, confirmations, identities, bmap, virtual }) => {
+    'flash.start': async ({ image, targets, verify, confirmations, identities, bmap, virtual, cards: perCard }) => {
       const [{ checkTargets }, { flashImage, warmFlashHelper }] = await Promise.all([import('../flash/target-check.js'), import('../flash/write-image.js')]);
-      // Where no password is needed, the helper starts now and its start overlaps the checks.
-      const warm = await warmFlashHelper(targets.map((t) => resolve(t)));
+      const cards = perCard ? await cardValues(perCard, targets, identities, drives) : undefined;
+      // Where no password is needed, the helper starts now and its start overlaps the checks
+      // (with per-card values, the job makes each card's partition first: no helper waits for it).
+      const warm = cards ? undefined : await warmFlashHelper(targets.map((t) => resolve(t)));
       try {
         const allowVirtual = virtual ?? (await store.settings()).showVirtualTargets;
         const facts = await imageSizeFacts(image);
@@ -183,6 +228,7 @@ export function createApiServer(options: ApiOptions): ApiServer {
           verify,
           allowVirtual,
           ...(bmap !== undefined ? { bmap } : {}),
+          ...(cards ? { cards } : {}),
         };
         const jobId = jobs.start('flash', `Flash ${fileName(resolve(image))} to ${targets.join(', ')}`, (ctx) => flashImage(request, ctx, warm));
         return { jobId };

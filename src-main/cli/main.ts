@@ -161,7 +161,14 @@ export function createProgram(shell: CliShell): Command {
     .option('--bmap <file>', 'use this .bmap (default: the one next to the image, if any)')
     .option('--no-bmap', 'ignore any .bmap and write every block')
     .option('--confirm-system-drive <name>', 'allow writing this system drive (its name, e.g. sda); repeat for several', (v: string, all: string[]) => [...all, v.replace(/^\/dev\//, '')], [] as string[])
-    .action(async (image: string, targets: string[], opts: { yes: boolean; verify: boolean; bmap?: string | false; confirmSystemDrive: string[] }) => {
+    .option('--hostname <pattern>', "give each card its own hostname: {n} is the card's number (1, 2, ...), {serial} the drive's serial, e.g. 'node-{n}'")
+    .option('--card-config <file>', "extra cloud-config per card: a YAML file keyed by card number or target, each holding a cloud-config mapping")
+    .action(async (image: string, targets: string[], opts: { yes: boolean; verify: boolean; bmap?: string | false; confirmSystemDrive: string[]; hostname?: string; cardConfig?: string }) => {
+      // Per-card values are checked before the prompt: a typo is not worth a "yes".
+      const { checkHostnameOption, cardConfigs } = await import('./card-options.js');
+      if (opts.hostname !== undefined) checkHostnameOption(opts.hostname);
+      const cloudConfig = opts.cardConfig !== undefined ? cardConfigs(await readText(opts.cardConfig, 'card config'), opts.cardConfig, targets, targets.map((t) => resolve(t))) : undefined;
+      const cards = opts.hostname !== undefined || cloudConfig ? { ...(opts.hostname !== undefined ? { hostname: opts.hostname } : {}), ...(cloudConfig ? { cloudConfig } : {}) } : undefined;
       const list = targets.join(', ');
       if (!opts.yes && !(await confirm(`Everything on ${list} will be overwritten. Type "yes" to go on: `))) {
         throw new AppError('not-confirmed', `Not writing ${list} without confirmation`, { hint: 'Answer "yes" at the prompt, or pass --yes' });
@@ -175,6 +182,7 @@ export function createProgram(shell: CliShell): Command {
           // Naming a loop device or a file on the command line is asking for it.
           virtual: true,
           ...(opts.bmap !== undefined ? { bmap: opts.bmap === false ? false : resolve(opts.bmap) } : {}),
+          ...(cards ? { cards } : {}),
         }),
       );
       say(`${result.message ?? 'done'} in ${formatDuration(result.seconds)}`);

@@ -128,16 +128,27 @@ export class BmapChecker {
   private hash: ReturnType<typeof createHash> | undefined;
   private fed = 0;
 
+  private readonly ranges: Bmap['ranges'];
+
+  /** Ranges that overlap `skip` are not checked: those bytes of the image are not written (each card writes its own). */
   constructor(
     private readonly bmap: Bmap,
     private readonly source: string,
-  ) {}
+    skip?: { readonly offset: number; readonly length: number },
+  ) {
+    this.ranges = skip
+      ? bmap.ranges.filter((r) => {
+          const { offset, length } = rangeBytes(bmap, r);
+          return offset + length <= skip.offset || offset >= skip.offset + skip.length;
+        })
+      : bmap.ranges;
+  }
 
   feed(offset: number, data: Buffer): void {
     let at = offset;
     let rest = data;
-    while (rest.length > 0 && this.index < this.bmap.ranges.length) {
-      const range = this.bmap.ranges[this.index]!;
+    while (rest.length > 0 && this.index < this.ranges.length) {
+      const range = this.ranges[this.index]!;
       const { offset: start, length } = rangeBytes(this.bmap, range);
       const stop = start + length;
       if (at + rest.length <= start) return;
@@ -172,8 +183,8 @@ export class BmapChecker {
 
   /** Every range was seen whole. */
   finish(): void {
-    if (this.index < this.bmap.ranges.length) {
-      const range = this.bmap.ranges[this.index]!;
+    if (this.index < this.ranges.length) {
+      const range = this.ranges[this.index]!;
       throw new AppError('source-invalid', `${this.source} ended before the .bmap's blocks ${range.first}-${range.last}`, { hint: 'The image is truncated' });
     }
   }

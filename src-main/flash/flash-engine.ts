@@ -13,14 +13,18 @@ import { inspectSource, measureImageSize, openSourceStream, type SourceInfo } fr
 import { checkTargets } from './target-check.js';
 import { unmountTarget } from './unmount.js';
 import { fastHasher, type Hasher } from './fast-hash.js';
-import { MIB, end, intersect, planWrites, type Interval } from './write-plan.js';
+import { MIB, cardRangeProblem, end, intersect, planWrites, without, type Interval } from './write-plan.js';
 
 export const DEFAULT_CHUNK = 8 * MIB;
 
 interface Target {
   readonly facts: TargetFacts;
+  /** This card's own partition image (per-card values), written over the job's cardRange. */
+  readonly partition?: string;
   io?: TargetIo;
   error?: AppErrorData;
+  /** What was written to this target alone (its own partition), for its read-back. */
+  readonly own: Written[];
 }
 
 interface Written extends Interval {
@@ -96,6 +100,8 @@ async function flashWithSource(job: FlashJob, emit: Emit, signal: AbortSignal, h
     });
   }
   const measuredSize = imageSize;
+  const cardRange = job.cardRange;
+  if (cardRange) await checkCardPartitions(job, cardRange, measuredSize);
   const targets: Target[] = await phase('check', async () => {
     const checked = await checkTargets({
       image: job.source,
@@ -106,7 +112,9 @@ async function flashWithSource(job: FlashJob, emit: Emit, signal: AbortSignal, h
       picked: Object.fromEntries(job.targets.filter((t) => t.identity !== undefined).map((t) => [t.path, t.identity!])),
     });
     return Promise.all(
-      checked.targets.map(async (fact) => ({
+      checked.targets.map(async (fact, i) => ({
+        own: [],
+        ...(job.targets[i]?.partition !== undefined ? { partition: job.targets[i]!.partition } : {}),
         facts:
           fact.kind === 'drive'
             ? await targetFacts(fact.drive.device, fact.given, fact.drive.devices?.[0] ? { rdev: fact.drive.devices[0] } : undefined)
@@ -160,8 +168,10 @@ async function flashWithSource(job: FlashJob, emit: Emit, signal: AbortSignal, h
     });
 
     // 4. Write.
-    const mapped: Interval[] | undefined = bmap?.ranges.map((r) => rangeBytes(bmap, r));
-    const checker = bmap ? new BmapChecker(bmap, job.source) : undefined;
+    const imageMapped: Interval[] | undefined = bmap?.ranges.map((r) => rangeBytes(bmap, r));
+    // With per-card values every target gets the image's bytes except over its own partition.
+    const mapped = cardRange ? without(imageMapped, cardRange, measuredSize) : imageMapped;
+    const checker = bmap ? new BmapChecker(bmap, job.source, cardRange) : undefined;
     const io: WriteIo = { eachTarget, written, emit, signal, checker, hash };
     const head = await phase('write', () =>
       info.compression === 'none' && imageSize !== undefined
@@ -169,6 +179,7 @@ async function flashWithSource(job: FlashJob, emit: Emit, signal: AbortSignal, h
         : writeStream(info, imageSize, mapped, chunk, targets, io),
     );
     checker?.finish();
+    if (cardRange) await phase('card-partitions', () => eachTarget((t) => writeOwnPartition(t, cardRange, chunk, hash, signal)));
     // The first MiB last: only now is the drive bootable.
     if (signal.aborted) throw cancelled();
     for (const piece of head) {
@@ -198,7 +209,7 @@ async function flashWithSource(job: FlashJob, emit: Emit, signal: AbortSignal, h
     type: 'done',
     summary: {
       imageSize: imageSize ?? written.reduce((m, w) => Math.max(m, end(w)), 0),
-      bytesWritten: written.reduce((s, w) => s + w.length, 0),
+      bytesWritten: written.reduce((s, w) => s + w.length, 0) + (cardRange?.length ?? 0),
       bmap: Boolean(bmap),
       verified: job.verify,
       seconds: (performance.now() - started) / 1000,
@@ -389,11 +400,13 @@ async function verifyTargets(
   emit: Emit,
   signal: AbortSignal,
 ): Promise<void> {
-  const pieces = [...written].sort((a, b) => a.offset - b.offset);
-  const total = pieces.reduce((s, w) => s + w.length, 0);
+  // Each target's own bytes (its partition) are read back against what it alone was given.
+  const piecesOf = (t: Target): Written[] => [...written, ...t.own].sort((a, b) => a.offset - b.offset);
+  const total = piecesOf(targets[0]!).reduce((s, w) => s + w.length, 0);
   const progress = new Map<string, number>();
   const report = (): void => emit({ type: 'progress', phase: 'verify', done: Math.min(...[...progress.values()]), total });
   await eachTarget(async (t) => {
+    const pieces = piecesOf(t);
     progress.set(t.facts.path, 0);
     const pool = [await t.io.newBuffer(chunk), await t.io.newBuffer(chunk)];
     let reading = pieces[0] ? t.io.readInto(pool[0]!, pieces[0].offset, pieces[0].length) : undefined;
@@ -405,7 +418,8 @@ async function verifyTargets(
       reading = pieces[n + 1] ? t.io.readInto(pool[(n + 1) % 2]!, pieces[n + 1]!.offset, pieces[n + 1]!.length) : undefined;
       if (got !== piece.length || hash(pool[n % 2]!.subarray(0, piece.length)) !== piece.hash) {
         await reading?.catch(() => undefined);
-        throw new AppError('verify-mismatch', `Verification failed: ${t.facts.label} differs from the image in the ${formatBytes(piece.length)} at offset ${piece.offset}`, {
+        const what = t.own.includes(piece) ? 'its own partition' : 'the image';
+        throw new AppError('verify-mismatch', `Verification failed: ${t.facts.label} differs from ${what} in the ${formatBytes(piece.length)} at offset ${piece.offset}`, {
           hint: 'The drive did not keep what was written; it may be faulty or counterfeit. Try another drive',
         });
       }
@@ -414,4 +428,36 @@ async function verifyTargets(
       report();
     }
   });
+}
+
+/** Every target has its own partition image, each exactly the partition's size, inside the image: or nothing is touched. */
+async function checkCardPartitions(job: FlashJob, range: Interval, imageSize: number): Promise<void> {
+  const sizes = await Promise.all(
+    job.targets.map(async (t) => {
+      if (t.partition === undefined) throw new AppError('bad-request', `${t.path} has no partition image of its own, but the job gives per-card values`);
+      const info = await stat(t.partition).catch(() => undefined);
+      if (!info?.isFile()) throw new AppError('source-invalid', `${t.path}'s own partition image ${t.partition} is missing`);
+      return { target: t.path, size: info.size };
+    }),
+  );
+  const problem = cardRangeProblem(range, imageSize, sizes);
+  if (problem) throw new AppError('source-invalid', `Nothing was written: ${problem}`, { hint: 'Make the per-card partition images again from this image' });
+}
+
+/** One card's own partition image over the range, in chunks, each recorded for the read-back. */
+async function writeOwnPartition(t: Target & { io: TargetIo }, range: Interval, chunk: number, hash: Hasher, signal: AbortSignal): Promise<void> {
+  const file = await open(t.partition!, 'r');
+  try {
+    const buffer = await t.io.newBuffer(chunk);
+    for (let at = 0; at < range.length; at += chunk) {
+      if (signal.aborted) throw cancelled();
+      const length = Math.min(chunk, range.length - at);
+      const { bytesRead } = await file.read(buffer, 0, length, at);
+      if (bytesRead !== length) throw new AppError('source-invalid', `${t.partition} ended early at ${at + bytesRead} bytes`);
+      await t.io.writeFrom(buffer, length, range.offset + at);
+      t.own.push({ offset: range.offset + at, length, hash: hash(buffer.subarray(0, length)) });
+    }
+  } finally {
+    await file.close();
+  }
 }

@@ -8,7 +8,7 @@ import * as z from 'zod/mini';
 import type { AppErrorData } from '../../src-shared/errors/app-error.js';
 import { LineSplitter as TextLines } from '../util/line-splitter.js';
 
-export const FLASH_PHASES = ['inspect', 'measure', 'check', 'unmount', 'prepare', 'write', 'flush', 'verify'] as const;
+export const FLASH_PHASES = ['inspect', 'measure', 'check', 'unmount', 'prepare', 'write', 'card-partitions', 'flush', 'verify'] as const;
 export type FlashPhase = (typeof FLASH_PHASES)[number];
 
 const nonEmpty = z.string().check(z.minLength(1));
@@ -24,6 +24,8 @@ const DriveIdentitySchema = z.strictObject({
 const FlashTargetSchema = z.strictObject({
   path: nonEmpty,
   identity: z.optional(DriveIdentitySchema),
+  /** This card's own copy of the image's bytes at the job's cardRange (its COS_OEM partition image). */
+  partition: z.optional(nonEmpty),
 });
 export type FlashTarget = z.output<typeof FlashTargetSchema>;
 
@@ -40,6 +42,11 @@ export const FlashJobSchema = z.strictObject({
   /** A .bmap path, false to ignore one, undefined to look for one next to the image. */
   bmap: z.optional(z.union([nonEmpty, z.literal(false)])),
   chunkSize: z.optional(z.number().check(z.int(), z.minimum(65536), z.maximum(256 * 1024 * 1024), z.multipleOf(4096))),
+  /**
+   * Per-card values: where in the image each target's own `partition` file goes instead of the
+   * image's bytes (the COS_OEM partition); every target then has one.
+   */
+  cardRange: z.optional(z.strictObject({ offset: z.number().check(z.int(), z.minimum(0)), length: z.number().check(z.int(), z.minimum(4096), z.multipleOf(4096)) })),
   /** Regular-file targets end at the image's size (default). */
   truncateFiles: z.optional(z.boolean()),
 });

@@ -53,3 +53,35 @@ export function planWrites(imageSize: number, mapped: ReadonlyArray<Interval> | 
 export function roundUp(value: number, unit: number): number {
   return Math.ceil(value / unit) * unit;
 }
+
+/**
+ * `mapped` (all of the image when undefined) without `hole`: what every target gets from the
+ * image when each card writes its own bytes over `hole` (its COS_OEM partition).
+ */
+export function without(mapped: ReadonlyArray<Interval> | undefined, hole: Interval, imageSize: number): Interval[] {
+  const out: Interval[] = [];
+  for (const m of mapped ?? [{ offset: 0, length: imageSize }]) {
+    if (end(m) <= hole.offset || m.offset >= end(hole)) {
+      out.push(m);
+      continue;
+    }
+    if (m.offset < hole.offset) out.push({ offset: m.offset, length: hole.offset - m.offset });
+    if (end(m) > end(hole)) out.push({ offset: end(hole), length: end(m) - end(hole) });
+  }
+  return out;
+}
+
+/**
+ * Why each card's own partition image cannot go over `range` of an image of `imageSize` bytes,
+ * or undefined: checked before any target is touched.
+ */
+export function cardRangeProblem(range: Interval, imageSize: number, fileSizes: ReadonlyArray<{ readonly target: string; readonly size: number }>): string | undefined {
+  if (range.offset < MIB) return `the per-card partition at ${range.offset} lies in the first MiB, which holds the partition table`;
+  if (end(range) > imageSize) return `the per-card partition (${range.offset}+${range.length}) ends past the image's ${imageSize} bytes`;
+  for (const f of fileSizes) {
+    if (f.size !== range.length) {
+      return `${f.target}'s own partition image is ${f.size} bytes but the partition is ${range.length}: ${f.size > range.length ? 'it does not fit' : 'it would leave stale bytes'}`;
+    }
+  }
+  return undefined;
+}

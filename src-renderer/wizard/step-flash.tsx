@@ -9,6 +9,8 @@ import { ErrorBox, toErrorData } from '../components/error-box.js';
 import { JobPanel } from '../components/job-panel.js';
 import { PathInput } from '../components/path-input.js';
 import { useAppStore } from '../stores/app-store.js';
+import { cardFacts } from '../../src-shared/flash/card-names.js';
+import { CardValues, NO_CARD_VALUES, cardPlan, type CardValuesState } from './card-values.js';
 
 export function StepFlash() {
   const image = useAppStore((s) => s.flashImage);
@@ -22,6 +24,7 @@ export function StepFlash() {
   const [typed, setTyped] = useState<Readonly<Record<string, string>>>({});
   const [verify, setVerify] = useState(settings?.verifyAfterFlash ?? true);
   const [error, setError] = useState<ReturnType<typeof toErrorData> | undefined>();
+  const [cardValues, setCardValues] = useState<CardValuesState>(NO_CARD_VALUES);
 
   const refresh = useCallback(() => {
     api.listDrives(image || undefined).then(setList, (e: unknown) => setError(toErrorData(e)));
@@ -39,7 +42,10 @@ export function StepFlash() {
   // Image files are targets only with loop devices and files shown: the engine refuses them otherwise.
   const virtualShown = settings?.showVirtualTargets ?? false;
   const targets = [...chosen.map((s) => s.drive.device), ...(virtualShown && fileTarget.trim() ? [fileTarget.trim()] : [])];
-  const ready = Boolean(image && targets.length > 0 && words.every((w) => typed[w.device] === w.word));
+  // What each card's {serial} is made of: the drive as listed; an image file has only its path.
+  const cards = targets.map((target) => cardFacts(target, chosen.find((s) => s.drive.device === target)?.drive.identity));
+  const plan = cardPlan(cardValues, cards);
+  const ready = Boolean(image && targets.length > 0 && words.every((w) => typed[w.device] === w.word) && plan.ok);
   const toggle = (device: string, on: boolean): void => setSelected((now) => (on ? [...now, device] : now.filter((d) => d !== device)));
 
   const flash = async (): Promise<void> => {
@@ -52,6 +58,7 @@ export function StepFlash() {
         confirmations: Object.fromEntries(words.map((w) => [w.device, typed[w.device] ?? ''])),
         // The drives as they were when picked: the engine refuses another drive under the same name.
         identities: Object.fromEntries(chosen.filter((s) => s.drive.identity).map((s) => [s.drive.device, s.drive.identity!])),
+        ...(plan.request ? { cards: plan.request } : {}),
       });
       setApp({ flashJobId: jobId });
     } catch (e) {
@@ -138,6 +145,7 @@ export function StepFlash() {
           onChange={setFileTarget}
         />
       )}
+      <CardValues cards={cards} state={cardValues} onChange={setCardValues} />
       <label className="check">
         <input type="checkbox" checked={verify} onChange={(e) => setVerify(e.target.checked)} />
         Verify by reading the drive back

@@ -205,6 +205,15 @@ export const RequestSchemas = {
     bmap: z.union([path, z.literal(false)]).optional(),
     /** Loop devices and image files as targets for this request; default: the setting. */
     virtual: z.boolean().optional(),
+    /** Per-card values: each card gets its own COS_OEM (the image must have one). */
+    cards: z
+      .strictObject({
+        /** Hostname pattern: {n} the card's 1-based position, {serial} the drive's serial (src-shared/flash/card-names.ts). */
+        hostname: z.string().max(200).optional(),
+        /** Extra cloud-config for each card, in the order of the targets ('' for none). */
+        cloudConfig: z.array(text).max(16).optional(),
+      })
+      .optional(),
   }),
   'job.cancel': z.strictObject({ jobId: z.string().min(1).max(100) }),
   'job.get': z.strictObject({ jobId: z.string().min(1).max(100) }),

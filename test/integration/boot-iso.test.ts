@@ -4,11 +4,11 @@
 // special), and written to a drive (a loop device, by our flash) and booted from that drive as a
 // disk with BIOS (its hybrid MBR). Each boot also checks the recipe's identity when switched on
 // (boot-expect.ts).
-import { copyFile, link, mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { copyFile, link, mkdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { EXPECT_RECIPE_IDENTITY, TEST_LOGIN_PASSWORD, exampleIdentity, expectBooted, identityArgs } from './boot-expect.js';
-import { LoopDevices } from './loop-devices.js';
+import { loopsInWorkFolder } from './loop-devices.js';
 import { REPO, cli, skipReason } from './support.js';
 import { bootInTerminal } from './terminal-boot.js';
 
@@ -22,17 +22,7 @@ it("reads the identity to expect from the example recipe's cloud-config", async 
 describe.skipIf(skipReason(env, 'docker', 'qemu') !== undefined)('boot tests of the example ISO', () => {
   const iso = env.iso ?? '';
   const work = join(env.outputDir, 'boot-iso');
-  const loops = new LoopDevices(() => work);
-
-  beforeAll(async () => {
-    await rm(work, { recursive: true, force: true });
-    await mkdir(work, { recursive: true });
-  });
-
-  afterAll(async () => {
-    await loops.release();
-    await rm(work, { recursive: true, force: true });
-  });
+  const loops = loopsInWorkFolder(work);
 
   it("boots as a CD with BIOS through the README's independent qemu command line", async () => {
     const readme = await readFile(`${REPO}/README.md`, 'utf8');

@@ -2,12 +2,12 @@
 // (a loop device) by `bmaptool copy` with our .bmap, then booted from that drive with UEFI; the
 // BIOS disk booted as it is with BIOS. Each boot also checks the recipe's identity when switched
 // on (boot-expect.ts).
-import { mkdir, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { expectBooted, identityArgs } from './boot-expect.js';
-import { LoopDevices } from './loop-devices.js';
+import { loopsInWorkFolder } from './loop-devices.js';
 import { cli, skipReason } from './support.js';
 
 const env = inject('integration');
@@ -18,17 +18,7 @@ describe.skipIf(skipReason(env, 'docker', 'qemu') !== undefined)('boot tests of 
   const efiRaw = iso.replace(/\.iso$/, '-efi.raw');
   const biosRaw = iso.replace(/\.iso$/, '-bios.raw');
   const work = join(env.outputDir, 'boot-raw');
-  const loops = new LoopDevices(() => work);
-
-  beforeAll(async () => {
-    await rm(work, { recursive: true, force: true });
-    await mkdir(work, { recursive: true });
-  });
-
-  afterAll(async () => {
-    await loops.release();
-    await rm(work, { recursive: true, force: true });
-  });
+  const loops = loopsInWorkFolder(work);
 
   it.skipIf(skipReason(env, 'ovmf', 'loop') !== undefined)('boots the EFI disk with UEFI from a drive bmaptool wrote with our .bmap', async () => {
     const size = (await stat(efiRaw)).size;

@@ -127,6 +127,59 @@ function exitCode(child: ChildProcess): Promise<number | null> {
   return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
+describe('flash helper with per-card partitions (file targets)', () => {
+  const MIB = 1024 * 1024;
+  const range = { offset: 4 * MIB, length: 4 * MIB };
+
+  /** The image with one card's partition image over the range. */
+  const expected = (imageData: Buffer, fill: number): Buffer => {
+    const out = Buffer.from(imageData);
+    out.fill(fill, range.offset, range.offset + range.length);
+    return out;
+  };
+
+  it.each([
+    ['plain', ''],
+    ['gzip', '.gz'],
+  ])('writes each target its own partition from one read of a %s image, and verifies each against its own bytes', async (_name, suffix) => {
+    const source = `${image}${suffix}`;
+    if (suffix === '.gz') await execa('gzip', ['-k', '-f', '-1', image]);
+    const parts = [join(dir, 'p1.img'), join(dir, 'p2.img')];
+    await writeFile(parts[0]!, Buffer.alloc(range.length, 0x11));
+    await writeFile(parts[1]!, Buffer.alloc(range.length, 0x22));
+    const targets = [join(dir, `c1${suffix}.img`), join(dir, `c2${suffix}.img`)];
+    const { child, events } = run({
+      type: 'flash',
+      source,
+      targets: targets.map((path, i) => ({ path, partition: parts[i] })),
+      cardRange: range,
+      allowVirtual: true,
+      verify: true,
+      chunkSize: 1 << 20,
+    });
+    const result = await child;
+    expect(result.exitCode, result.stderr).toBe(HELPER_EXIT.ok);
+    const phases = events.filter((e) => e.type === 'phase' && e.state === 'started').map((e) => (e as { phase: string }).phase);
+    expect(phases).toContain('card-partitions');
+    expect(phases.at(-1)).toBe('verify');
+    const imageData = await readFile(image);
+    expect((await readFile(targets[0]!)).equals(expected(imageData, 0x11))).toBe(true);
+    expect((await readFile(targets[1]!)).equals(expected(imageData, 0x22))).toBe(true);
+  });
+
+  it('refuses a partition image that does not fit the partition before any target is made', async () => {
+    const part = join(dir, 'big.img');
+    await writeFile(part, Buffer.alloc(range.length + 4096, 0x33));
+    const target = join(dir, 'never.img');
+    const { child, events } = run({ type: 'flash', source: image, targets: [{ path: target, partition: part }], cardRange: range, allowVirtual: true, verify: true });
+    const result = await child;
+    expect(result.exitCode).toBe(HELPER_EXIT.failed);
+    const error = events.find((e) => e.type === 'error');
+    expect(error?.type === 'error' && error.error.message).toBe(`Nothing was written: ${target}'s own partition image is ${range.length + 4096} bytes but the partition is ${range.length}: it does not fit`);
+    expect(await readdir(dir)).not.toContain('never.img');
+  });
+});
+
 describe('flash helper lifecycle', () => {
   it('exits at once on SIGTERM while it waits for a job', async () => {
     const child = spawn('node', [HELPER], { stdio: ['pipe', 'pipe', 'inherit'] });

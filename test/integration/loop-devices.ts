@@ -1,8 +1,9 @@
 // Loop devices for the flash tests: real block devices on files, made and let go again, and the
 // few reads and writes the tests check a device with.
-import { open } from 'node:fs/promises';
+import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { afterAll, beforeAll } from 'vitest';
 
 export const MIB = 1024 * 1024;
 
@@ -41,6 +42,23 @@ export class LoopDevices {
     for (const d of this.devices.splice(0)) await execa('losetup', ['-d', d], { reject: false });
     for (const m of this.mounts.splice(0).reverse()) await execa('umount', [m], { reject: false });
   }
+}
+
+/**
+ * For one describe block: a fresh work folder, made before its tests and removed after them with
+ * the loop devices they made in it (returned).
+ */
+export function loopsInWorkFolder(work: string): LoopDevices {
+  const loops = new LoopDevices(() => work);
+  beforeAll(async () => {
+    await rm(work, { recursive: true, force: true });
+    await mkdir(work, { recursive: true });
+  });
+  afterAll(async () => {
+    await loops.release();
+    await rm(work, { recursive: true, force: true });
+  });
+  return loops;
 }
 
 export async function readAt(path: string, offset: number, length: number): Promise<Buffer> {

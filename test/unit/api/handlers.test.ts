@@ -269,3 +269,22 @@ describe('dispatch envelopes', () => {
     for (const e of envelopes) expect(JSON.parse(JSON.stringify(e))).toEqual(e);
   });
 });
+
+describe('flash.start with per-card values', () => {
+  const request = (cards: { hostname?: string; cloudConfig?: string[] }) =>
+    client.request('flash.start', { image: join(dataDir, 'disk.raw'), targets: [join(dataDir, 'a.img'), join(dataDir, 'b.img')], verify: true, virtual: true, cards });
+
+  it('refuses a hostname pattern with characters a hostname cannot hold, before any job', async () => {
+    const error = await rejection(request({ hostname: 'node_{n}' }));
+    expect(error.code).toBe('bad-request');
+    expect(error.message).toBe('The hostname pattern "node_{n}": "_" cannot be in a hostname; use letters, digits and "-" (and {n} or {serial})');
+    expect(await client.request('jobs.list', {})).toEqual([]);
+  });
+
+  it('refuses one name for two cards, and an extra cloud-config per card that does not match the targets', async () => {
+    expect((await rejection(request({ hostname: 'node' }))).message).toBe('The hostname pattern "node" would give all 2 cards the same name: add {n} (the card\'s number) or {serial}');
+    expect((await rejection(request({ cloudConfig: ['timezone: UTC\n'] }))).message).toBe('cards.cloudConfig has 1 entries for 2 targets');
+    expect((await rejection(request({ cloudConfig: ['', 'users: root\n'] }))).message).toBe(`Card 2's cloud-config (${join(dataDir, 'b.img')}) (line 1): users must be a list`);
+    expect(await client.request('jobs.list', {})).toEqual([]);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MIB, intersect, planWrites, roundUp } from '../../../src-main/flash/write-plan.js';
+import { MIB, cardRangeProblem, end, intersect, planWrites, roundUp, without } from '../../../src-main/flash/write-plan.js';
 
 describe('intersect', () => {
   it('keeps all of a span without a map', () => {
@@ -60,5 +60,49 @@ describe('planWrites', () => {
   it('rounds up to whole blocks', () => {
     expect(roundUp(1000, 512)).toBe(1024);
     expect(roundUp(1024, 512)).toBe(1024);
+  });
+});
+
+describe('without (the per-card partition taken out of what every target gets)', () => {
+  const hole = { offset: 65 * MIB, length: 64 * MIB };
+  it('cuts the hole out of the whole image', () => {
+    expect(without(undefined, hole, 400 * MIB)).toEqual([
+      { offset: 0, length: 65 * MIB },
+      { offset: 129 * MIB, length: 271 * MIB },
+    ]);
+  });
+  it('cuts it out of mapped ranges, keeping the ranges it does not touch', () => {
+    const mapped = [
+      { offset: 0, length: 2 * MIB },
+      { offset: 64 * MIB, length: 2 * MIB },
+      { offset: 70 * MIB, length: MIB },
+      { offset: 128 * MIB, length: 4 * MIB },
+    ];
+    expect(without(mapped, hole, 400 * MIB)).toEqual([
+      { offset: 0, length: 2 * MIB },
+      { offset: 64 * MIB, length: MIB },
+      { offset: 129 * MIB, length: 3 * MIB },
+    ]);
+  });
+  it('leaves a plan whose bytes plus each card\'s partition are the whole image', () => {
+    const plan = planWrites(400 * MIB, without(undefined, hole, 400 * MIB), 8 * MIB);
+    expect(plan.bytes + hole.length).toBe(400 * MIB);
+    expect(plan.body.some((p) => p.offset < end(hole) && end(p) > hole.offset)).toBe(false);
+  });
+});
+
+describe('cardRangeProblem', () => {
+  const range = { offset: 65 * MIB, length: 64 * MIB };
+  it('accepts partition images exactly the partition\'s size inside the image', () => {
+    expect(cardRangeProblem(range, 400 * MIB, [{ target: '/dev/sdb', size: 64 * MIB }, { target: '/dev/sdc', size: 64 * MIB }])).toBeUndefined();
+  });
+  it('refuses a partition image that does not fit, naming the target', () => {
+    expect(cardRangeProblem(range, 400 * MIB, [{ target: '/dev/sdb', size: 64 * MIB }, { target: '/dev/sdc', size: 65 * MIB }])).toBe(
+      "/dev/sdc's own partition image is 68157440 bytes but the partition is 67108864: it does not fit",
+    );
+  });
+  it('refuses a range past the image or over the partition table', () => {
+    expect(cardRangeProblem(range, 100 * MIB, [])).toMatch(/ends past the image's/);
+    expect(cardRangeProblem({ offset: 0, length: MIB }, 100 * MIB, [])).toMatch(/first MiB/);
   });
 });
