@@ -14,6 +14,7 @@ import {
   SOURCE_KINDS,
   PROVIDERS,
   SECURE_BOOT_ENROLL,
+  RPI_ARTIFACT_MODELS,
   TRUSTED_BOOT_ARTIFACTS,
   VARIANTS,
   findModel,
@@ -204,6 +205,13 @@ export const RecipeSchema = z
       }
     } else if (r.artifacts.includes('uki')) {
       ctx.addIssue({ code: 'custom', path: ['artifacts'], message: 'a signed UKI needs Trusted Boot: enable it (trustedBoot.enabled: true)' });
+    }
+    if (r.artifacts.includes('rpi') && !RPI_ARTIFACT_MODELS.includes(r.model)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['artifacts'],
+        message: `the rpi artifact is an SD card for a Raspberry Pi: set model to ${RPI_ARTIFACT_MODELS.join(' or ')} (not ${r.model}), or build raw-efi for other arm64 boards`,
+      });
     }
     if (r.push && !r.registry.includes('/') ) {
       ctx.addIssue({ code: 'custom', path: ['registry'], message: 'name the registry to push to, such as "quay.io/myorg" or "localhost:5000/os"' });
