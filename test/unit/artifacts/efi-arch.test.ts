@@ -26,3 +26,17 @@ describe('EFI loader per architecture', () => {
     expect(without).toContain('-o esp/EFI/BOOT/bootaa64.efi');
   });
 });
+
+describe('the arm64 ISO script', () => {
+  it('makes no BIOS boot image and puts BOOTAA64.EFI in the ESP', async () => {
+    const { isoScript } = await import('../../../src-main/artifacts/iso/build-iso.js');
+    const rootfs = { rootfsDir: '/cache/rootfs/k', squashfs: '/cache/squashfs/k.squashfs', imageKey: 'k' };
+    const arm = isoScript({ rootfs, cloudConfig: '#cloud-config\n', outputDir: '/o', fileName: 'x.iso', arch: 'arm64' }, '/work/iso');
+    expect(arm).not.toMatch(/i386-pc|eltorito|boot_hybrid/);
+    expect(arm).toContain('esp/EFI/BOOT/bootaa64.efi');
+    expect(arm).toContain('/usr/lib/shim/shimaa64.efi.signed');
+    const pc = isoScript({ rootfs, cloudConfig: '#cloud-config\n', outputDir: '/o', fileName: 'x.iso' }, '/work/iso');
+    expect(pc).toContain('cdboot.img');
+    expect(pc).toContain('esp/EFI/BOOT/bootx64.efi');
+  });
+});
