@@ -125,6 +125,7 @@ async function build(request: BuildRequest, outputDir: string, ctx: JobContext):
                 firmware,
                 arch: recipe.arch,
                 ...(kind === 'rpi' ? { rpiModel: recipe.model, kind } : {}),
+                ...(recipe.disk.xz ? { xz: true } : {}),
                 recovery: recoveryFormat(recipe),
                 framework: hasFramework(recipe),
                 cloudConfig: recipe.cloudConfig,

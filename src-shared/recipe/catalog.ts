@@ -103,6 +103,8 @@ export type BootMode = (typeof BOOT_MODES)[number];
  * script). VHD, GCE and tarballs are not booted directly.
  */
 export function bootModesFor(kind: string, path = ''): ReadonlyArray<BootMode> {
+  // A compressed copy (disk.xz) is for downloads; its uncompressed twin is the one to boot.
+  if (path.endsWith('.xz')) return [];
   switch (kind) {
     case 'iso':
       return ['bios', 'uefi'];

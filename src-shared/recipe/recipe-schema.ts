@@ -119,6 +119,8 @@ export const RecipeSchema = z
          * framework, squashfs without (a plain image has nothing to loop-mount an ext2 image).
          */
         recovery: z.enum(['auto', 'img', 'squashfs']).default('auto'),
+        /** Also a compressed copy of each raw disk and SD card (<file>.xz), for downloads; flash and bmaptool read it. */
+        xz: z.boolean().default(false),
       })
       .prefault({}),
     /** Netboot: the URL its folder will be served from, written into the iPXE script (netboot-url.ts). */

@@ -45,6 +45,8 @@ export interface RawRequest {
   readonly rpiModel?: string;
   /** The artifact kind to publish as (default raw-efi / raw-bios). */
   readonly kind?: string;
+  /** Also publish <fileName>.xz. */
+  readonly xz?: boolean;
 }
 
 const GRUB_EFI_MODULES = 'part_gpt part_msdos fat ext2 iso9660 squash4 loopback normal configfile linux echo test true search search_fs_file search_fs_uuid search_label ls cat gzio serial terminal loadenv regexp sleep reboot halt all_video gfxterm font efi_gop smbios'.split(' ');
@@ -200,7 +202,16 @@ export async function buildRawDisk(session: BuilderSession, request: RawRequest,
 
     ctx.log('artifacts', `${label}: ${plan.imageMiB} MiB, recovery ${staged.RECOVERY_MIB} MiB (${system})${staged.SHIM ? `, ${staged.SHIM.split('/').pop()} from the image` : ''}`);
     if (rpi) await checkRpiCard(session, rpi, partial, ctx);
-    return [await out.publish(request.kind ?? (request.firmware === 'efi' ? 'raw-efi' : 'raw-bios'), request.fileName, ['bmap'])];
+    const kind = request.kind ?? (request.firmware === 'efi' ? 'raw-efi' : 'raw-bios');
+    const compressed = request.xz ? `${request.fileName}.xz` : undefined;
+    if (compressed) {
+      const xz = out.partial(compressed).builder;
+      // The disk is mostly the (already compressed) recovery system: a fast level loses little.
+      await session.script(`xz -T0 -3 -c ${q(partial)} > ${q(xz)}\n${ownedBy(q(xz))}`, { what: 'xz of the disk' });
+    }
+    const made = [await out.publish(kind, request.fileName, ['bmap'])];
+    if (compressed) made.push(await out.publish(kind, compressed));
+    return made;
   }));
 }
 

@@ -66,6 +66,8 @@ describe('bootModesFor', () => {
     expect(bootModesFor('rpi', '/b/debian-rpi3.img')).toEqual(['rpi3', 'virt']);
     expect(bootModesFor('rpi', '/b/debian-rpi4.img')).toEqual(['virt']);
     expect(bootModesFor('rpi', '/b/debian-rpi4.img.bmap')).toEqual([]);
+    expect(bootModesFor('rpi', '/b/debian-rpi3.img.xz')).toEqual([]);
+    expect(bootModesFor('raw-efi', '/b/debian-efi.raw.xz')).toEqual([]);
   });
 });
 
