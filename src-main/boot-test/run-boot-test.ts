@@ -199,7 +199,8 @@ export async function runBootTest(request: BootTestRequest, ctx: JobContext): Pr
   const sameCpu = arm === (process.arch === 'arm64');
   // Another CPU than this machine's is always emulated (TCG); a Pi 3 too.
   const accel = !sameCpu || machine === 'raspi3b' ? 'tcg' : request.accel === undefined || request.accel === 'auto' ? await detectAccel() : request.accel;
-  const timeoutMs = (request.timeoutSeconds ?? 300) * 1000;
+  // Emulating another CPU is slower; a Pi 3's U-Boot also reads the kernel from the card slowly.
+  const timeoutMs = (request.timeoutSeconds ?? (machine === 'raspi3b' ? 1200 : machine === 'virt' && !sameCpu ? 600 : 300)) * 1000;
   const mode = request.netbootUrl !== undefined ? 'netboot' : request.secureBoot ? 'secureboot' : machine === 'raspi3b' ? 'rpi3' : machine === 'virt' ? 'virt' : request.firmware;
   const logFile = request.logFile ?? defaultLogFile(request.artifact, mode);
   const scratch = await mkdtemp(join(tmpdir(), 'kf-boot-'));
