@@ -215,6 +215,14 @@ export const RecipeSchema = z
         message: `the rpi artifact is an SD card for a Raspberry Pi: set model to ${RPI_ARTIFACT_MODELS.join(' or ')} (not ${r.model}), or build raw-efi for other arm64 boards`,
       });
     }
+    if (r.artifacts.includes('rpi') && r.model === 'rpi3' && hasFramework(r)) {
+      // The Pi 3 boot ROM reads only an MBR, and Kairos' first-boot reset adds its partitions to GPT only.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kairosify', 'framework'],
+        message: 'a Raspberry Pi 3 card (MBR) is made as a plain image for now: set kairosify.framework: none, or use model rpi4',
+      });
+    }
     if (r.push && !r.registry.includes('/') ) {
       ctx.addIssue({ code: 'custom', path: ['registry'], message: 'name the registry to push to, such as "quay.io/myorg" or "localhost:5000/os"' });
     }
