@@ -83,9 +83,9 @@ export function qemuArgs(o: QemuOptions): string[] {
 }
 
 /** The serial console: a two-way socket whose output qemu also logs (see QemuOptions.serialSocket). */
-function serialChardev(o: QemuOptions): string[] {
+function serialChardev(o: QemuOptions, id = 'serial0'): string[] {
   const v = qemuOptionValue;
-  return ['-chardev', `socket,id=serial0,path=${v(o.serialSocket)},server=on,wait=off,logfile=${v(o.serialLog)}`];
+  return ['-chardev', `socket,id=${id},path=${v(o.serialSocket)},server=on,wait=off,logfile=${v(o.serialLog)}`];
 }
 
 /**
@@ -127,8 +127,9 @@ function raspi3bArgs(o: QemuOptions): string[] {
     '-kernel', o.uboot,
     '-dtb', o.dtb,
     '-display', 'none', '-no-reboot',
-    ...serialChardev(o),
-    '-serial', 'null', '-serial', 'chardev:serial0', '-monitor', 'none',
+    // Not "serial0": qemu names the chardev of the first -serial (null) that way.
+    ...serialChardev(o, 'console0'),
+    '-serial', 'null', '-serial', 'chardev:console0', '-monitor', 'none',
     '-drive', `file=${v(o.artifact)},format=qcow2,if=sd`,
   ];
 }

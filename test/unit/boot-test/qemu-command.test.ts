@@ -94,7 +94,7 @@ describe('qemuArgs for arm64', () => {
   it("starts a Pi 3 at the card's U-Boot with its DTB, the console on the second (mini) UART", () => {
     const args = qemuArgs({ ...base, artifact: '/t/card.qcow2', machine: 'raspi3b', uboot: '/t/u-boot.bin', dtb: '/t/bcm2837-rpi-3-b.dtb' });
     expect(args.join(' ')).toContain('-machine raspi3b -accel tcg,thread=multi -kernel /t/u-boot.bin -dtb /t/bcm2837-rpi-3-b.dtb');
-    expect(args.join(' ')).toContain('-serial null -serial chardev:serial0');
+    expect(args.join(' ')).toContain('-chardev socket,id=console0,path=/s,server=on,wait=off,logfile=/l -serial null -serial chardev:console0');
     expect(args).toContain('file=/t/card.qcow2,format=qcow2,if=sd');
     // The board's memory and cores are fixed.
     expect(args).not.toContain('-m');
