@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import type { CheckResult, EngineStatus } from '../../src-shared/api/contract.js';
 import { APP_VERSION } from '../../src-shared/version.js';
 import { toErrorData } from '../../src-shared/errors/app-error.js';
-import { findOvmf } from '../boot-test/run-boot-test.js';
+import { findAavmf, findOvmf } from '../boot-test/run-boot-test.js';
 import { dockerEngine } from '../docker/docker-engine.js';
 
 async function dockerCheck(): Promise<CheckResult> {
@@ -27,14 +27,28 @@ async function qemuCheck(): Promise<CheckResult> {
   }
 }
 
+/** arm64 boot tests: qemu's aarch64 system emulator (virt, raspi3b) and AAVMF for virt. */
+async function arm64QemuCheck(): Promise<CheckResult> {
+  const hint = 'Install qemu-system-arm and qemu-efi-aarch64 (Debian/Ubuntu) or `brew install qemu` (macOS)';
+  try {
+    const { stdout } = await execa('qemu-system-aarch64', ['--version']);
+    const aavmf = await findAavmf();
+    if (!aavmf) return { ok: false, message: 'No AAVMF: arm64 UEFI boot tests are unavailable', hint };
+    return { ok: true, message: stdout.split('\n')[0] ?? 'qemu-system-aarch64' };
+  } catch {
+    return { ok: false, message: 'qemu-system-aarch64 is not installed: arm64 and Raspberry Pi boot tests are unavailable', hint };
+  }
+}
+
 export async function engineStatus(shell: EngineStatus['shell']): Promise<EngineStatus> {
-  const [docker, qemu, ovmf] = await Promise.all([dockerCheck(), qemuCheck(), findOvmf()]);
+  const [docker, qemu, ovmf, arm64Qemu] = await Promise.all([dockerCheck(), qemuCheck(), findOvmf(), arm64QemuCheck()]);
   return {
     version: APP_VERSION,
     platform: platform(),
     docker,
     qemu,
     uefiFirmware: ovmf ? { ok: true, message: ovmf[0] } : { ok: false, message: 'No OVMF: UEFI boot tests are unavailable', hint: 'Install the ovmf package' },
+    arm64Qemu,
     shell,
   };
 }

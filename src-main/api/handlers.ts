@@ -175,10 +175,11 @@ export function createApiServer(options: ApiOptions): ApiServer {
     },
     'bootTest.start': async ({ artifact, mode, timeoutSeconds, memoryMiB, accel, logFile, expect }) => {
       const path = resolve(artifact);
-      const label = mode === 'secureboot' ? 'UEFI Secure Boot' : mode === 'netboot' ? 'Netboot' : mode.toUpperCase();
+      const label = mode === 'secureboot' ? 'UEFI Secure Boot' : mode === 'netboot' ? 'Netboot' : mode === 'rpi3' ? 'Raspberry Pi 3' : mode === 'virt' ? 'arm64 virt' : mode.toUpperCase();
       const request = {
         artifact: path,
         firmware: mode === 'bios' ? ('bios' as const) : ('uefi' as const),
+        ...(mode === 'rpi3' ? { machine: 'raspi3b' as const } : mode === 'virt' ? { machine: 'virt' as const } : {}),
         ...(mode === 'secureboot' ? { secureBoot: true } : {}),
         ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
         ...(memoryMiB !== undefined ? { memoryMiB } : {}),

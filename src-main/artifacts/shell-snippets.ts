@@ -25,19 +25,6 @@ find_in_root() {
   return 0
 }`;
 
-/**
- * The distribution's signed shim and GRUB, when the image has both (kairos-sdk's search lists):
- * with them the media boot with Secure Boot on. Sets $shim and $grub, empty when absent.
- */
-export const EFI_BOOT_FILES_SCRIPT = `${RESOLVE_IN_ROOTFS}
-shim=$(find_in_root /usr/lib/shim/shimx64.efi.signed /usr/lib/shim/shimx64.efi.dualsigned /usr/lib/shim/shimx64.efi \\
-  /boot/efi/EFI/fedora/shimx64.efi /boot/efi/EFI/rocky/shimx64.efi /boot/efi/EFI/almalinux/shimx64.efi /boot/efi/EFI/redhat/shimx64.efi \\
-  /usr/share/efi/x86_64/shim.efi)
-grub=$(find_in_root /usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed \\
-  /boot/efi/EFI/fedora/grubx64.efi /boot/efi/EFI/rocky/grubx64.efi /boot/efi/EFI/almalinux/grubx64.efi /boot/efi/EFI/redhat/grubx64.efi \\
-  /usr/share/efi/x86_64/grub.efi)
-if [ -z "$shim" ] || [ -z "$grub" ]; then shim=; grub=; fi`;
-
 /** Gives files to the user running the app (the builder writes as root). */
 export function ownedBy(paths: string): string {
   const uid = typeof process.getuid === 'function' ? process.getuid() : 0;

@@ -4,6 +4,11 @@
 export type Firmware = 'bios' | 'uefi';
 export type Accel = 'tcg' | 'kvm' | 'hvf' | 'whpx';
 export type MediaKind = 'cdrom' | 'disk';
+/**
+ * The emulated machine: a PC (pc for BIOS, q35 for UEFI), qemu's generic arm64 machine "virt"
+ * with UEFI (AAVMF), or a Raspberry Pi 3 B ("raspi3b") started at the SD card's own U-Boot.
+ */
+export type Machine = 'pc' | 'virt' | 'raspi3b';
 
 export interface QemuOptions {
   readonly artifact: string;
@@ -34,6 +39,11 @@ export interface QemuOptions {
    * (graphics=off), so iPXE's messages are in the log.
    */
   readonly netbootUrl?: string;
+  /** Default pc. virt takes firmware uefi (AAVMF in ovmfCode/ovmfVars); raspi3b takes uboot and dtb. */
+  readonly machine?: Machine;
+  /** raspi3b: U-Boot (started as the "kernel", as the Pi's firmware would) and the board's DTB. */
+  readonly uboot?: string;
+  readonly dtb?: string;
 }
 
 /**
@@ -45,6 +55,8 @@ export function qemuOptionValue(value: string): string {
 }
 
 export function qemuArgs(o: QemuOptions): string[] {
+  if (o.machine === 'virt') return virtArgs(o);
+  if (o.machine === 'raspi3b') return raspi3bArgs(o);
   const v = qemuOptionValue;
   const args: string[] = [];
   if (o.accel === 'tcg') args.push('-accel', 'tcg,thread=multi', '-cpu', 'qemu64');
@@ -68,6 +80,65 @@ export function qemuArgs(o: QemuOptions): string[] {
   else if (o.media === 'cdrom') args.push('-drive', `file=${v(o.artifact)},media=cdrom,readonly=on`, '-boot', 'd');
   else args.push('-drive', `file=${v(o.artifact)},format=raw,if=virtio,snapshot=on`, '-boot', 'c');
   return args;
+}
+
+/** The serial console: a two-way socket whose output qemu also logs (see QemuOptions.serialSocket). */
+function serialChardev(o: QemuOptions, id = 'serial0'): string[] {
+  const v = qemuOptionValue;
+  return ['-chardev', `socket,id=${id},path=${v(o.serialSocket)},server=on,wait=off,logfile=${v(o.serialLog)}`];
+}
+
+/**
+ * arm64 UEFI: qemu's virt machine, a Cortex-A53, AAVMF in two pflash drives; the disk on
+ * virtio-blk, an ISO on a virtio-scsi CD drive (virt has no IDE). The PL011 UART is the console.
+ */
+function virtArgs(o: QemuOptions): string[] {
+  const v = qemuOptionValue;
+  if (!o.ovmfCode || !o.ovmfVars) throw new Error('virt needs AAVMF code and vars files');
+  if (o.accel !== 'tcg' && o.accel !== 'kvm' && o.accel !== 'hvf') throw new Error(`virt cannot use ${o.accel}`);
+  return [
+    '-machine', 'virt',
+    ...(o.accel === 'tcg' ? ['-accel', 'tcg,thread=multi', '-cpu', 'cortex-a53'] : ['-accel', o.accel, '-cpu', 'host']),
+    '-smp', String(o.cpus ?? 2), '-m', String(o.memoryMiB ?? 2048),
+    '-display', 'none', '-no-reboot',
+    ...serialChardev(o),
+    '-serial', 'chardev:serial0', '-monitor', 'none',
+    '-nic', 'user,model=virtio-net-pci',
+    '-drive', `if=pflash,format=raw,unit=0,readonly=on,file=${v(o.ovmfCode)}`,
+    '-drive', `if=pflash,format=raw,unit=1,file=${v(o.ovmfVars)}`,
+    ...(o.media === 'cdrom'
+      ? ['-drive', `file=${v(o.artifact)},format=raw,if=none,id=cd0,media=cdrom,readonly=on`, '-device', 'virtio-scsi-pci', '-device', 'scsi-cd,drive=cd0,bootindex=0']
+      : ['-drive', `file=${v(o.artifact)},format=raw,if=none,id=disk0,snapshot=on`, '-device', 'virtio-blk-pci,drive=disk0,bootindex=0']),
+  ];
+}
+
+/**
+ * A Raspberry Pi 3 B: no VideoCore, so qemu starts U-Boot itself with the DTB the firmware would
+ * have loaded; the card is the artifact (a qcow2 overlay whose size is a power of two, as the SD
+ * emulation demands). U-Boot and Linux talk on the mini UART, qemu's second serial port. The
+ * machine has 1 GiB and four cores, fixed.
+ */
+function raspi3bArgs(o: QemuOptions): string[] {
+  const v = qemuOptionValue;
+  if (!o.uboot || !o.dtb) throw new Error('raspi3b needs U-Boot and the DTB');
+  return [
+    '-machine', 'raspi3b',
+    '-accel', 'tcg,thread=multi',
+    '-kernel', o.uboot,
+    '-dtb', o.dtb,
+    '-display', 'none', '-no-reboot',
+    // Not "serial0": qemu names the chardev of the first -serial (null) that way.
+    ...serialChardev(o, 'console0'),
+    '-serial', 'null', '-serial', 'chardev:console0', '-monitor', 'none',
+    '-drive', `file=${v(o.artifact)},format=qcow2,if=sd`,
+  ];
+}
+
+/** The smallest power of two at least `bytes` (an SD card size qemu accepts). */
+export function sdCardSize(bytes: number): number {
+  let size = 1;
+  while (size < bytes) size *= 2;
+  return size;
 }
 
 /** The media kind from the file name: .iso boots as a CD, anything else as a disk. */

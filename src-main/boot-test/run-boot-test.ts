@@ -8,7 +8,8 @@ import { execa } from 'execa';
 import { AppError } from '../../src-shared/errors/app-error.js';
 import type { JobResult } from '../../src-shared/jobs/job-events.js';
 import { cancelledError, type JobContext } from '../jobs/job-context.js';
-import { mediaFor, qemuArgs, type Accel, type Firmware } from './qemu-command.js';
+import { mediaFor, qemuArgs, sdCardSize, type Accel, type Firmware, type Machine } from './qemu-command.js';
+import { bootPartition, imageArch } from './artifact-arch.js';
 import { SerialWatcher } from './serial-verdict.js';
 import { ConsoleSocket } from './console-socket.js';
 import { LoginDialogue, type LoginCredentials, type LoginOutcome } from './login-dialogue.js';
@@ -33,6 +34,11 @@ export interface BootTestRequest {
   readonly netbootUrl?: string;
   /** What the booted system must also show: its cloud-config applied. */
   readonly expect?: BootExpectations;
+  /**
+   * raspi3b: a Raspberry Pi 3 B started at the SD card's own U-Boot; virt: qemu's arm64 UEFI
+   * machine. Default: from the artifact's architecture (an arm64 EFI loader means virt).
+   */
+  readonly machine?: 'virt' | 'raspi3b';
 }
 
 export interface BootExpectations {
@@ -111,17 +117,72 @@ export async function detectAccel(): Promise<Accel> {
   return /^kvm_(intel|amd) /m.test(modules) ? 'kvm' : 'tcg';
 }
 
-async function qemuBinary(): Promise<string> {
-  const name = 'qemu-system-x86_64';
+async function qemuBinary(arm: boolean): Promise<string> {
+  const name = arm ? 'qemu-system-aarch64' : 'qemu-system-x86_64';
   try {
     await execa(name, ['--version']);
     return name;
   } catch {
-    throw new AppError('qemu-missing', 'qemu-system-x86_64 is not installed', {
-      hint: platform() === 'darwin' ? 'Install it with `brew install qemu`' : 'Install it: `sudo apt-get install qemu-system-x86 ovmf` (Debian/Ubuntu) or `sudo dnf install qemu-system-x86 edk2-ovmf` (Fedora)',
-    });
+    const install = arm
+      ? 'Install it: `sudo apt-get install qemu-system-arm qemu-efi-aarch64` (Debian/Ubuntu) or `sudo dnf install qemu-system-aarch64 edk2-aarch64` (Fedora)'
+      : 'Install it: `sudo apt-get install qemu-system-x86 ovmf` (Debian/Ubuntu) or `sudo dnf install qemu-system-x86 edk2-ovmf` (Fedora)';
+    throw new AppError('qemu-missing', `${name} is not installed`, { hint: platform() === 'darwin' ? 'Install it with `brew install qemu`' : install });
   }
 }
+
+/** AAVMF: UEFI for qemu's arm64 virt machine (code, and the variables template copied per run). */
+const AAVMF_PAIRS: ReadonlyArray<readonly [string, string]> = [
+  ['/usr/share/AAVMF/AAVMF_CODE.fd', '/usr/share/AAVMF/AAVMF_VARS.fd'],
+  ['/usr/share/edk2/aarch64/QEMU_EFI-pflash.raw', '/usr/share/edk2/aarch64/vars-template-pflash.raw'],
+  ['/usr/share/qemu/edk2-aarch64-code.fd', '/usr/share/qemu/edk2-arm-vars.fd'],
+  ['/opt/homebrew/share/qemu/edk2-aarch64-code.fd', '/opt/homebrew/share/qemu/edk2-arm-vars.fd'],
+  ['/usr/local/share/qemu/edk2-aarch64-code.fd', '/usr/local/share/qemu/edk2-arm-vars.fd'],
+];
+
+export async function findAavmf(): Promise<readonly [string, string] | undefined> {
+  for (const pair of AAVMF_PAIRS) {
+    if ((await readable(pair[0])) && (await readable(pair[1]))) return pair;
+  }
+  return undefined;
+}
+
+/** The machine for a request: asked for, or from the image's EFI loader (arm64: virt). */
+async function pickMachine(request: BootTestRequest): Promise<Machine> {
+  if (request.netbootUrl !== undefined) return 'pc';
+  const arch = await imageArch(request.artifact).catch(() => undefined);
+  if (request.machine !== undefined && arch === 'amd64') {
+    throw new AppError('bad-request', `${basename(request.artifact)} is an amd64 image; the ${request.machine} machine boots arm64 ones`, { hint: 'Boot it with BIOS or UEFI' });
+  }
+  if (request.machine) return request.machine;
+  return arch === 'arm64' ? 'virt' : 'pc';
+}
+
+/** What qemu needs to start a Pi 3 from a card: U-Boot and the DTB from its boot partition, and the card as an overlay of a power-of-two size. */
+async function raspi3bFiles(artifact: string, scratch: string): Promise<{ uboot: string; dtb: string; card: string }> {
+  const part = await bootPartition(artifact);
+  if (!part) throw new AppError('boot-failed', `${basename(artifact)} has no FAT boot partition`, { hint: 'Boot a Raspberry Pi SD card made by the rpi artifact' });
+  const uboot = join(scratch, 'u-boot.bin');
+  const dtb = join(scratch, 'bcm2837-rpi-3-b.dtb');
+  try {
+    for (const [name, dest] of [['u-boot.bin', uboot], ['bcm2837-rpi-3-b.dtb', dtb]] as const) {
+      await execa('mcopy', ['-n', '-i', `${artifact}@@${part.startBytes}`, `::/${name}`, dest]);
+    }
+  } catch (error) {
+    const missing = (error as { code?: string }).code === 'ENOENT';
+    throw new AppError(missing ? 'qemu-missing' : 'boot-failed', missing ? 'mtools is not installed (it reads the card\'s boot partition)' : `The card's boot partition lacks U-Boot or the Pi 3 B device tree: ${lastLine((error as { stderr?: string }).stderr)}`, {
+      hint: missing ? 'Install it: `sudo apt-get install mtools` (Debian/Ubuntu), `brew install mtools` (macOS)' : 'Build the card with model rpi3',
+    });
+  }
+  const card = join(scratch, 'card.qcow2');
+  const size = sdCardSize((await stat(artifact)).size);
+  await execa('qemu-img', ['create', '-q', '-f', 'qcow2', '-F', 'raw', '-b', resolve(artifact), card, String(size)]).catch((error: unknown) => {
+    throw new AppError('qemu-missing', `qemu-img could not make the card's overlay: ${(error as Error).message.split('\n')[0]}`, { hint: 'Install qemu-img: `sudo apt-get install qemu-utils`' });
+  });
+  return { uboot, dtb, card };
+}
+
+/** The kernel's partition scan of the SD card: "mmcblk0: p1 p2 p3". */
+const SD_CARD_FOUND = /mmcblk\d+: p1\b/;
 
 export async function runBootTest(request: BootTestRequest, ctx: JobContext): Promise<JobResult> {
   const started = performance.now();
@@ -131,16 +192,35 @@ export async function runBootTest(request: BootTestRequest, ctx: JobContext): Pr
   if (request.secureBoot && request.firmware !== 'uefi') {
     throw new AppError('recipe-invalid', 'Secure Boot needs UEFI firmware', { hint: 'Choose UEFI firmware for a Secure Boot test' });
   }
-  const binary = await qemuBinary();
-  const accel = request.accel === undefined || request.accel === 'auto' ? await detectAccel() : request.accel;
-  const timeoutMs = (request.timeoutSeconds ?? 300) * 1000;
-  const mode = request.netbootUrl !== undefined ? 'netboot' : request.secureBoot ? 'secureboot' : request.firmware;
+  const machine = await pickMachine(request);
+  const arm = machine !== 'pc';
+  if (arm && request.secureBoot) throw new AppError('bad-request', 'The Secure Boot test is for amd64 media', { hint: 'Boot arm64 media with UEFI (virt)' });
+  const binary = await qemuBinary(arm);
+  const sameCpu = arm === (process.arch === 'arm64');
+  // Another CPU than this machine's is always emulated (TCG); a Pi 3 too.
+  const accel = !sameCpu || machine === 'raspi3b' ? 'tcg' : request.accel === undefined || request.accel === 'auto' ? await detectAccel() : request.accel;
+  // Emulating another CPU is slower; a Pi 3's U-Boot also reads the kernel from the card slowly.
+  const timeoutMs = (request.timeoutSeconds ?? (machine === 'raspi3b' ? 1200 : machine === 'virt' && !sameCpu ? 600 : 300)) * 1000;
+  const mode = request.netbootUrl !== undefined ? 'netboot' : request.secureBoot ? 'secureboot' : machine === 'raspi3b' ? 'rpi3' : machine === 'virt' ? 'virt' : request.firmware;
   const logFile = request.logFile ?? defaultLogFile(request.artifact, mode);
   const scratch = await mkdtemp(join(tmpdir(), 'kf-boot-'));
   try {
     let ovmfCode: string | undefined;
     let ovmfVars: string | undefined;
-    if (request.firmware === 'uefi') {
+    let pi: { uboot: string; dtb: string; card: string } | undefined;
+    if (machine === 'raspi3b') {
+      pi = await raspi3bFiles(request.artifact, scratch);
+    } else if (machine === 'virt') {
+      const aavmf = await findAavmf();
+      if (!aavmf) {
+        throw new AppError('qemu-missing', 'No AAVMF (UEFI firmware for qemu\'s arm64 machine) found', {
+          hint: 'Install it: `sudo apt-get install qemu-efi-aarch64` (Debian/Ubuntu) or `sudo dnf install edk2-aarch64` (Fedora)',
+        });
+      }
+      ovmfCode = aavmf[0];
+      ovmfVars = join(scratch, 'AAVMF_VARS.fd');
+      await copyFile(aavmf[1], ovmfVars);
+    } else if (request.firmware === 'uefi') {
       const ovmf = await findOvmf(request.secureBoot);
       if (!ovmf) {
         throw new AppError('qemu-missing', `No OVMF (UEFI firmware for qemu)${request.secureBoot ? ' with Secure Boot' : ''} found`, {
@@ -155,9 +235,11 @@ export async function runBootTest(request: BootTestRequest, ctx: JobContext): Pr
     await rm(logFile, { force: true });
     const args = qemuArgs({
       // Absolute: qemu reads "name:" at the start of a relative path as a protocol.
-      artifact: resolve(request.artifact),
+      artifact: pi ? pi.card : resolve(request.artifact),
       media: mediaFor(request.artifact),
-      firmware: request.firmware,
+      firmware: machine === 'virt' ? 'uefi' : request.firmware,
+      machine,
+      ...(pi ? { uboot: pi.uboot, dtb: pi.dtb } : {}),
       accel,
       serialLog: logFile,
       // In the private folder: a socket's path must be short (about 100 bytes).
@@ -168,7 +250,7 @@ export async function runBootTest(request: BootTestRequest, ctx: JobContext): Pr
       ...(request.secureBoot ? { secureBoot: true } : {}),
       ...(request.netbootUrl !== undefined ? { netbootUrl: request.netbootUrl } : {}),
     });
-    const label = request.netbootUrl !== undefined ? `netboot from ${request.netbootUrl}` : request.secureBoot ? 'UEFI Secure Boot' : request.firmware.toUpperCase();
+    const label = request.netbootUrl !== undefined ? `netboot from ${request.netbootUrl}` : request.secureBoot ? 'UEFI Secure Boot' : machine === 'raspi3b' ? "Raspberry Pi 3 B, the card's own U-Boot" : machine === 'virt' ? 'arm64 UEFI, virt' : request.firmware.toUpperCase();
     ctx.log('boot-test', `Booting ${basename(request.artifact)} (${label}, ${accel}); console log: ${logFile}`);
     const expect = request.expect ?? {};
     if (expect.hostname !== undefined || expect.login) {
@@ -219,6 +301,12 @@ export async function runBootTest(request: BootTestRequest, ctx: JobContext): Pr
     if (login?.status === 'failed') {
       throw new AppError('boot-failed', `The system booted, but the login on its console failed: ${login.reason}`, {
         hint: `See the console log ${logFile}; check the cloud-config's users (name and passwd)`,
+        logFile,
+      });
+    }
+    if (machine === 'raspi3b' && !SD_CARD_FOUND.test(text)) {
+      throw new AppError('boot-failed', 'The system booted, but its kernel never listed the SD card\'s partitions (mmcblk0: p1 ...)', {
+        hint: `See the console log ${logFile}`,
         logFile,
       });
     }

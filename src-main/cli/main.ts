@@ -195,18 +195,21 @@ export function createProgram(shell: CliShell): Command {
     .option('--uefi', 'boot with UEFI firmware (OVMF) instead of BIOS', false)
     .option('--netboot', "serve a netboot folder over HTTP for the test and boot it through qemu's iPXE (the default for a folder or an .ipxe script)", false)
     .option('--secure-boot', 'UEFI with Secure Boot enforced, from Setup Mode: the medium enrols its keys (trustedBoot.enroll: force)', false)
-    .option('-t, --timeout <seconds>', 'give up after this many seconds', '300')
+    .option('--rpi3', "a Raspberry Pi 3 SD card in qemu's raspi3b machine, started at the card's own U-Boot", false)
+    .option('--virt', "arm64 UEFI in qemu's virt machine (AAVMF); the default for an arm64 disk or ISO", false)
+    .option('-t, --timeout <seconds>', 'give up after this many seconds (default 300; arm64 in virt 600, a Pi 3 1200)')
     .option('-m, --memory <MiB>', 'guest memory (default 2048, more for a UKI ISO)')
     .addOption(new Option('--accel <accel>', 'qemu accelerator').choices(['auto', 'tcg', 'kvm', 'hvf', 'whpx']).default('auto'))
     .option('--log <file>', 'where to save the serial console')
     .option('--expect-hostname <name>', "the hostname the login prompt must show (a regular expression for the whole name, e.g. 'kairos-[0-9a-f]{4}')")
     .option('--login <user:password>', 'log in on the serial console as this user, who must get a shell')
-    .action(async (artifact: string, opts: { uefi: boolean; netboot: boolean; secureBoot: boolean; timeout: string; memory?: string; accel: 'auto' | 'tcg' | 'kvm' | 'hvf' | 'whpx'; log?: string; expectHostname?: string; login?: string }) => {
-      const timeoutSeconds = positiveNumber('--timeout', opts.timeout)!;
+    .action(async (artifact: string, opts: { uefi: boolean; netboot: boolean; secureBoot: boolean; rpi3: boolean; virt: boolean; timeout?: string; memory?: string; accel: 'auto' | 'tcg' | 'kvm' | 'hvf' | 'whpx'; log?: string; expectHostname?: string; login?: string }) => {
+      const timeoutSeconds = positiveNumber('--timeout', opts.timeout);
       const memoryMiB = positiveNumber('--memory', opts.memory, 256, true);
       const netboot = opts.netboot || (await isNetbootArtifact(artifact));
       if (netboot && (opts.uefi || opts.secureBoot)) throw new AppError('bad-request', 'A netboot test boots with BIOS through the network card\'s iPXE: leave out --uefi and --secure-boot');
-      const mode = netboot ? 'netboot' : opts.secureBoot ? 'secureboot' : opts.uefi ? 'uefi' : 'bios';
+      if (opts.rpi3 && opts.virt) throw new AppError('bad-request', 'Choose one machine: --rpi3 or --virt');
+      const mode = netboot ? 'netboot' : opts.rpi3 ? 'rpi3' : opts.virt ? 'virt' : opts.secureBoot ? 'secureboot' : opts.uefi ? 'uefi' : 'bios';
       const colon = opts.login?.indexOf(':') ?? -1;
       if (opts.login !== undefined && colon < 1) throw new AppError('bad-request', `--login must be USER:PASSWORD, not "${opts.login}"`);
       const login = opts.login !== undefined ? { user: opts.login.slice(0, colon), password: opts.login.slice(colon + 1) } : undefined;
@@ -215,7 +218,7 @@ export function createProgram(shell: CliShell): Command {
         shell.request('bootTest.start', {
           artifact: resolve(artifact),
           mode,
-          timeoutSeconds,
+          ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
           accel: opts.accel,
           ...(memoryMiB !== undefined ? { memoryMiB } : {}),
           ...(opts.log ? { logFile: resolve(opts.log) } : {}),

@@ -7,6 +7,7 @@ import type { ArtifactInfo, JobResult } from '../../src-shared/jobs/job-events.j
 import type { ArtifactKind } from '../../src-shared/recipe/catalog.js';
 import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
 import { formatBytes } from '../../src-shared/util/format.js';
+import { AppError } from '../../src-shared/errors/app-error.js';
 import { ensureBuilderImage } from '../builder/builder-image.js';
 import { BuilderSession } from '../builder/builder-session.js';
 import { pushImage } from '../docker/push-image.js';
@@ -45,7 +46,7 @@ export function recoveryFormat(recipe: Recipe): RecoveryFormat {
 export function buildOrder(artifacts: ReadonlyArray<ArtifactKind>): ArtifactKind[] {
   const wanted = new Set(artifacts);
   if (wanted.has('vhd') || wanted.has('gce')) wanted.add('raw-efi');
-  const order: ArtifactKind[] = ['iso', 'netboot', 'raw-efi', 'raw-bios', 'vhd', 'gce', 'uki', 'rootfs-tar'];
+  const order: ArtifactKind[] = ['iso', 'netboot', 'raw-efi', 'raw-bios', 'rpi', 'vhd', 'gce', 'uki', 'rootfs-tar'];
   return order.filter((k) => wanted.has(k));
 }
 
@@ -80,7 +81,7 @@ async function build(request: BuildRequest, outputDir: string, ctx: JobContext):
     // The image's root filesystem and squashfs (cached), and the overlay squashfs: one log.
     const { rootfs, liveSquashfs } = await withStepLog(session, stepLogPath(outputDir, name, 'rootfs'), { outputDir, what: 'Preparing the root filesystem' }, async () => {
       const rootfs = await ensureRootfs(docker, session, image.imageId, ctx);
-      const squashfsRecovery = (kinds.includes('raw-efi') || kinds.includes('raw-bios')) && recoveryFormat(recipe) === 'squashfs';
+      const squashfsRecovery = (kinds.includes('raw-efi') || kinds.includes('raw-bios') || kinds.includes('rpi')) && recoveryFormat(recipe) === 'squashfs';
       if (live || squashfsRecovery) await ensureSquashfs(session, rootfs, ctx);
       // The live media may carry an overlay over the rootfs; the disks keep the image as it is.
       const liveSquashfs = live && recipe.iso.overlayRootfs
@@ -99,7 +100,7 @@ async function build(request: BuildRequest, outputDir: string, ctx: JobContext):
           return [
             await buildIso(
               session,
-              { rootfs, squashfs: liveSquashfs, cloudConfig: recipe.cloudConfig, ...seed, outputDir, fileName: `${name}.iso`, ...(overlayIso ? { overlayIso } : {}), ...(extraCmdline ? { extraCmdline } : {}) },
+              { rootfs, squashfs: liveSquashfs, cloudConfig: recipe.cloudConfig, ...seed, outputDir, fileName: `${name}.iso`, arch: recipe.arch, ...(overlayIso ? { overlayIso } : {}), ...(extraCmdline ? { extraCmdline } : {}) },
               ctx,
             ),
           ];
@@ -111,19 +112,26 @@ async function build(request: BuildRequest, outputDir: string, ctx: JobContext):
             ctx,
           );
         case 'raw-efi':
-        case 'raw-bios': {
-          const firmware = kind === 'raw-efi' ? 'efi' : 'bios';
+        case 'raw-bios':
+        case 'rpi': {
+          const firmware = kind === 'raw-bios' ? 'bios' : 'efi';
+          if (firmware === 'bios' && recipe.arch !== 'amd64') {
+            throw new AppError('recipe-invalid', `A BIOS disk boots only on PCs (amd64), not ${recipe.arch}`, { hint: `Build raw-efi for ${recipe.arch} machines` });
+          }
           return buildRawDisk(
               session,
               {
                 rootfs,
                 firmware,
+                arch: recipe.arch,
+                ...(kind === 'rpi' ? { rpiModel: recipe.model, kind } : {}),
+                ...(recipe.disk.xz ? { xz: true } : {}),
                 recovery: recoveryFormat(recipe),
                 framework: hasFramework(recipe),
                 cloudConfig: recipe.cloudConfig,
                 ...seed,
                 outputDir,
-                fileName: `${name}-${firmware}.raw`,
+                fileName: kind === 'rpi' ? `${name}-${recipe.model}.img` : `${name}-${firmware}.raw`,
                 sizeMiB: recipe.disk.sizeMiB,
                 ...(extraCmdline ? { extraCmdline } : {}),
               },

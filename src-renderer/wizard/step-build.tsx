@@ -1,6 +1,7 @@
 // Step 7: the build as it happens (phases, progress, log, cancel), then its artifacts with
 // "Test in VM" and "Flash" (also for a finished build opened from Recent).
 import { useState } from 'react';
+import type { EngineStatus } from '../../src-shared/api/contract.js';
 import type { ArtifactInfo } from '../../src-shared/jobs/job-events.js';
 import { formatBytes, formatDuration } from '../../src-shared/util/format.js';
 import { bootModesFor, type BootMode } from '../../src-shared/recipe/catalog.js';
@@ -11,7 +12,13 @@ import { useAppStore } from '../stores/app-store.js';
 import { useJobView } from '../stores/jobs-store.js';
 
 
-const BOOT_MODE_LABELS: Record<BootMode, string> = { bios: 'BIOS', uefi: 'UEFI', secureboot: 'Secure Boot', netboot: 'Netboot' };
+const BOOT_MODE_LABELS: Record<BootMode, string> = { bios: 'BIOS', uefi: 'UEFI', secureboot: 'Secure Boot', netboot: 'Netboot', virt: 'arm64 UEFI', rpi3: 'Raspberry Pi 3' };
+
+/** Whether this machine can run a boot test: qemu for the CPU, and the UEFI firmware it needs. */
+function canBoot(status: EngineStatus | undefined, mode: BootMode): boolean {
+  if (mode === 'virt' || mode === 'rpi3') return Boolean(status?.arm64Qemu?.ok);
+  return Boolean(status?.qemu.ok) && (!(mode === 'uefi' || mode === 'secureboot') || Boolean(status?.uefiFirmware.ok));
+}
 export function StepBuild() {
   const jobId = useAppStore((s) => s.buildJobId);
   const bootJobId = useAppStore((s) => s.bootJobId);
@@ -67,7 +74,8 @@ export function StepBuild() {
                       key={mode}
                       type="button"
                       className="secondary"
-                      disabled={!status?.qemu.ok || ((mode === 'uefi' || mode === 'secureboot') && !status.uefiFirmware.ok)}
+                      disabled={!canBoot(status, mode)}
+                      title={mode === 'rpi3' ? "qemu's Raspberry Pi 3 B, from the card's own U-Boot" : mode === 'virt' ? "qemu's arm64 machine with UEFI" : undefined}
                       onClick={() => void bootTest(a, mode)}
                     >
                       Test in VM ({BOOT_MODE_LABELS[mode]})
@@ -81,6 +89,9 @@ export function StepBuild() {
             ))}
           </ul>
           {!status?.qemu.ok && status?.qemu.hint && <p className="hint">{status.qemu.hint}</p>}
+          {(job.result.artifacts ?? []).some((a) => bootModesFor(a.kind, a.path).some((m) => m === 'virt' || m === 'rpi3')) && status?.arm64Qemu && !status.arm64Qemu.ok && (
+            <p className="hint">{status.arm64Qemu.message}{status.arm64Qemu.hint ? `: ${status.arm64Qemu.hint}` : ''}</p>
+          )}
         </div>
       )}
       <ErrorBox error={error} />

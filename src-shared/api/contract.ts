@@ -24,6 +24,8 @@ export interface EngineStatus {
   readonly docker: CheckResult;
   readonly qemu: CheckResult;
   readonly uefiFirmware: CheckResult;
+  /** qemu-system-aarch64 with AAVMF (arm64 and Raspberry Pi boot tests); absent from older hosts' answers. */
+  readonly arm64Qemu?: CheckResult;
   /** What this shell can do beyond the contract (native file dialogs in Electron). */
   readonly shell: ShellKind;
 }

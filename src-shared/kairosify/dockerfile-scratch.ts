@@ -11,7 +11,7 @@ import { DockerfileWriter, writeFileCommand } from './dockerfile-writer.js';
 import { fromLine, labelLines } from './dockerfile-common.js';
 import { kairosRelease, kairosReleaseText } from './kairos-release.js';
 import { detectFamily, type OsFamily, type OsRelease } from './os-release.js';
-import { SCRATCH_FAMILIES, TRUSTED_BOOT_FAMILIES, majorVersion, packageSelection } from './package-sets.js';
+import { SCRATCH_FAMILIES, TRUSTED_BOOT_FAMILIES, majorVersion, packageSelection, raspberryPiFirmware } from './package-sets.js';
 import { cacheCleanup, kernelFile, oldInitrds, packageInstall, preamble, serviceSetup } from './scratch-family.js';
 
 /** How the families are named to a user, in the order the error hint lists them. */
@@ -120,7 +120,7 @@ export function scratchDockerfile(recipe: Recipe, osRelease: OsRelease, appVersi
   const all = [...packages.base, ...packages.kernel, ...packages.boot];
   const framework = recipe.kairosify.framework;
   const release = kairosRelease(recipe, { flavor: osRelease.id, release: osRelease.versionId, family }, `kairos-factory-${appVersion}`);
-  const install = packageInstall(family, osRelease, all);
+  const install = packageInstall(family, osRelease, all, raspberryPiFirmware(family, recipe.model));
   const services = serviceSetup(family, recipe);
 
   const w = new DockerfileWriter()

@@ -54,7 +54,29 @@ function debianKernel(ctx: PackageContext): string[] {
     const hwe = /^\d\d\.04$/.test(ctx.release.versionId) ? `linux-image-generic-hwe-${ctx.release.versionId}` : 'linux-image-generic';
     return [hwe, 'linux-firmware'];
   }
-  return [`linux-image-${ctx.arch}`, 'firmware-linux-free'];
+  // Raspberry Pi: Debian's U-Boot for the Pi (the firmware starts it, it starts shim and GRUB);
+  // the kernel's broadcom DTBs come with linux-image. The VideoCore firmware is fetched beside
+  // the install (raspberryPiFirmware), from the non-free-firmware component.
+  return [`linux-image-${ctx.arch}`, 'firmware-linux-free', ...(isRaspberryPi(ctx.model) ? ['u-boot-rpi'] : [])];
+}
+
+/**
+ * Debian's Raspberry Pi firmware (bootcode.bin, start*.elf, fixup*.dat), for the rpi artifact's
+ * boot partition. Only its files are unpacked into /usr/lib/raspi-firmware: its package scripts
+ * copy a kernel into a mounted /boot/firmware for the firmware to start directly, which a
+ * container has not, and which Kairos does not use (U-Boot and GRUB start the kernel).
+ * Commands for before the package list update, and after the install.
+ */
+export function raspberryPiFirmware(family: OsFamily, model: string): { readonly before: string[]; readonly after: string[] } {
+  if (family !== 'debian' || !isRaspberryPi(model)) return { before: [], after: [] };
+  return {
+    before: ['. /etc/os-release && echo "deb http://deb.debian.org/debian $VERSION_CODENAME non-free-firmware" > /etc/apt/sources.list.d/raspi-firmware.list'],
+    after: [
+      'cd /tmp && apt-get download raspi-firmware',
+      'dpkg-deb --fsys-tarfile /tmp/raspi-firmware_*.deb | tar -x -C / ./usr/lib/raspi-firmware',
+      'rm -f /tmp/raspi-firmware_*.deb && cd /',
+    ],
+  };
 }
 
 // Fedora and the RHEL rebuilds (kairos-init "RedHatFamily"). NetworkManager and chrony are what

@@ -29,16 +29,22 @@ export function preamble(family: OsFamily): string[] {
   return family === 'debian' || family === 'ubuntu' ? ['ARG DEBIAN_FRONTEND=noninteractive'] : [];
 }
 
-export function packageInstall(family: OsFamily, release: OsRelease, packages: ReadonlyArray<string>): FamilyStep {
+export function packageInstall(family: OsFamily, release: OsRelease, packages: ReadonlyArray<string>, extra: { readonly before: ReadonlyArray<string>; readonly after: ReadonlyArray<string> } = { before: [], after: [] }): FamilyStep {
   const title = '1. packages: init, kernel, bootloader, initramfs tools and what the Kairos agent uses.';
   switch (family) {
     case 'debian':
     case 'ubuntu':
       return {
-        comment: [title, '   INITRD=No stops the kernel hook from building an initrd that step 5 replaces anyway.'],
+        comment: [
+          title,
+          '   INITRD=No stops the kernel hook from building an initrd that step 5 replaces anyway.',
+          ...(extra.after.length > 0 ? ['   Raspberry Pi: the VideoCore firmware\'s files (raspi-firmware, non-free-firmware) without its', '   package scripts, which want a mounted /boot/firmware; U-Boot and GRUB start the kernel instead.'] : []),
+        ],
         commands: [
+          ...extra.before,
           'apt-get update',
           `INITRD=No apt-get install -y --no-install-recommends \\\n      ${list(packages)}`,
+          ...extra.after,
           'apt-get clean',
           'rm -rf /var/lib/apt/lists/*',
         ],

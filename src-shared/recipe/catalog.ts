@@ -18,7 +18,7 @@ export type SourceKind = (typeof SOURCE_KINDS)[number];
 export type KairosifyMethod = (typeof KAIROSIFY_METHODS)[number];
 
 /** Artifact kinds the engine builds. */
-export const ARTIFACT_KINDS = ['iso', 'raw-efi', 'raw-bios', 'uki', 'vhd', 'gce', 'netboot', 'rootfs-tar'] as const;
+export const ARTIFACT_KINDS = ['iso', 'raw-efi', 'raw-bios', 'uki', 'vhd', 'gce', 'netboot', 'rootfs-tar', 'rpi'] as const;
 export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
 
 /**
@@ -51,7 +51,11 @@ export const ARTIFACT_CATALOG: ReadonlyArray<ArtifactInfoEntry> = [
   { id: 'gce', label: 'Google Compute Engine', description: 'The EFI disk as disk.raw in a .tar.gz, for GCE images', available: true },
   { id: 'netboot', label: 'Netboot', description: 'Kernel, initrd, squashfs and an iPXE script', available: true },
   { id: 'rootfs-tar', label: 'Root filesystem tarball', description: 'The system as a .tar.zst, for containers and custom tooling', available: true },
+  { id: 'rpi', label: 'Raspberry Pi SD card', description: "An SD card image for the recipe's Raspberry Pi model (firmware, U-Boot, GRUB), with a block map", available: true },
 ];
+
+/** Models the rpi artifact is made for: the boot files and the partition table differ per model. */
+export const RPI_ARTIFACT_MODELS: ReadonlyArray<string> = ['rpi3', 'rpi4'];
 
 export interface ModelInfo {
   readonly id: string;
@@ -110,8 +114,10 @@ export const DEFAULT_FRAMEWORK_IMAGE = 'quay.io/kairos/framework:v2.18.3';
 /**
  * How the boot test can start an artifact; "secureboot" is UEFI with Secure Boot enforced from
  * Setup Mode; "netboot" serves a netboot folder over HTTP and boots it through qemu's iPXE (BIOS).
+ * arm64 media: "virt" is qemu's generic arm64 machine with UEFI (AAVMF), which "uefi" also picks
+ * for an arm64 artifact; "rpi3" is qemu's Raspberry Pi 3 B, started at the SD image's own U-Boot.
  */
-export const BOOT_MODES = ['bios', 'uefi', 'secureboot', 'netboot'] as const;
+export const BOOT_MODES = ['bios', 'uefi', 'secureboot', 'netboot', 'virt', 'rpi3'] as const;
 export type BootMode = (typeof BOOT_MODES)[number];
 
 /**
@@ -121,6 +127,8 @@ export type BootMode = (typeof BOOT_MODES)[number];
  * script). VHD, GCE and tarballs are not booted directly.
  */
 export function bootModesFor(kind: string, path = ''): ReadonlyArray<BootMode> {
+  // A compressed copy (disk.xz) is for downloads; its uncompressed twin is the one to boot.
+  if (path.endsWith('.xz')) return [];
   switch (kind) {
     case 'iso':
       return ['bios', 'uefi'];
@@ -132,6 +140,9 @@ export function bootModesFor(kind: string, path = ''): ReadonlyArray<BootMode> {
       return ['uefi', 'secureboot'];
     case 'netboot':
       return path.endsWith('.ipxe') ? ['netboot'] : [];
+    case 'rpi':
+      // qemu has a Raspberry Pi 3 (raspi3b) but no Pi 4 before qemu 9: a Pi 4 card boots in virt.
+      return /-rpi3\.img$/.test(path) ? ['rpi3', 'virt'] : /\.img$/.test(path) ? ['virt'] : [];
     default:
       return [];
   }

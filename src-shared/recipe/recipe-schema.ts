@@ -14,6 +14,7 @@ import {
   SOURCE_KINDS,
   PROVIDERS,
   SECURE_BOOT_ENROLL,
+  RPI_ARTIFACT_MODELS,
   TRUSTED_BOOT_ARTIFACTS,
   VARIANTS,
   findModel,
@@ -119,6 +120,8 @@ export const RecipeSchema = z
          * framework, squashfs without (a plain image has nothing to loop-mount an ext2 image).
          */
         recovery: z.enum(['auto', 'img', 'squashfs']).default('auto'),
+        /** Also a compressed copy of each raw disk and SD card (<file>.xz), for downloads; flash and bmaptool read it. */
+        xz: z.boolean().default(false),
       })
       .prefault({}),
     /** Netboot: the URL its folder will be served from, written into the iPXE script (netboot-url.ts). */
@@ -207,6 +210,21 @@ export const RecipeSchema = z
       }
     } else if (r.artifacts.includes('uki')) {
       ctx.addIssue({ code: 'custom', path: ['artifacts'], message: 'a signed UKI needs Trusted Boot: enable it (trustedBoot.enabled: true)' });
+    }
+    if (r.artifacts.includes('rpi') && !RPI_ARTIFACT_MODELS.includes(r.model)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['artifacts'],
+        message: `the rpi artifact is an SD card for a Raspberry Pi: set model to ${RPI_ARTIFACT_MODELS.join(' or ')} (not ${r.model}), or build raw-efi for other arm64 boards`,
+      });
+    }
+    if (r.artifacts.includes('rpi') && r.model === 'rpi3' && hasFramework(r)) {
+      // The Pi 3 boot ROM reads only an MBR, and Kairos' first-boot reset adds its partitions to GPT only.
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kairosify', 'framework'],
+        message: 'a Raspberry Pi 3 card (MBR) is made as a plain image for now: set kairosify.framework: none, or use model rpi4',
+      });
     }
     if (r.push && !r.registry.includes('/') ) {
       ctx.addIssue({ code: 'custom', path: ['registry'], message: 'name the registry to push to, such as "quay.io/myorg" or "localhost:5000/os"' });

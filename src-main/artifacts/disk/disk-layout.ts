@@ -25,6 +25,8 @@ export interface PartitionPlan {
 
 export interface DiskPlan {
   readonly firmware: DiskFirmware;
+  /** GPT (with a protective MBR), or a plain MBR for boards whose boot ROM reads nothing else (Raspberry Pi 3). */
+  readonly table: 'gpt' | 'mbr';
   readonly partitions: ReadonlyArray<PartitionPlan>;
   /** The whole image, lead and tail included. */
   readonly imageMiB: number;
@@ -54,7 +56,8 @@ export function recoveryPartitionMiB(recoveryMiB: number): number {
   return 2 * Math.ceil(recoveryMiB) + 150;
 }
 
-export function diskPlan(options: { readonly firmware: DiskFirmware; readonly recoveryMiB: number; readonly sizeMiB?: number }): DiskPlan {
+export function diskPlan(options: { readonly firmware: DiskFirmware; readonly recoveryMiB: number; readonly sizeMiB?: number; readonly table?: 'gpt' | 'mbr' }): DiskPlan {
+  if (options.table === 'mbr' && options.firmware !== 'efi') throw new Error('an MBR disk plan is for EFI boards');
   const first = options.firmware === 'efi'
     ? { gptName: 'efi', label: 'COS_GRUB', typeCode: 'EF00' as const, fs: 'vfat' as const, sizeMiB: ESP_MIB }
     : { gptName: 'bios', label: 'COS_GRUB', typeCode: 'EF02' as const, fs: 'none' as const, sizeMiB: BIOS_BOOT_MIB };
@@ -76,7 +79,7 @@ export function diskPlan(options: { readonly firmware: DiskFirmware; readonly re
       hint: `Set disk.sizeMiB to ${minimalMiB} or more, or 0 for the smallest disk`,
     });
   }
-  return { firmware: options.firmware, partitions, imageMiB: Math.max(wanted, minimalMiB), minimalMiB };
+  return { firmware: options.firmware, table: options.table ?? 'gpt', partitions, imageMiB: Math.max(wanted, minimalMiB), minimalMiB };
 }
 
 /**

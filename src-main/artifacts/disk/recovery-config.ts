@@ -1,4 +1,6 @@
 // The texts the raw disks carry. Pure.
+import type { Arch } from '../../../src-shared/recipe/catalog.js';
+import { boardCmdline } from '../board-cmdline.js';
 
 /**
  * The GRUB config in the ESP (and embedded in the BIOS core): find the recovery partition and hand
@@ -18,7 +20,7 @@ export function recoveryEfiStubCfg(): string {
  * ext2 recovery image, so it boots the recovery squashfs with dracut's live module, from the
  * kernel and initrd stored beside it, with an overlay in RAM.
  */
-export function recoveryGrubCfg(options: { readonly squashfs: string; readonly extraCmdline?: string }): string {
+export function recoveryGrubCfg(options: { readonly squashfs: string; readonly extraCmdline?: string; readonly arch?: Arch; readonly model?: string }): string {
   const dir = options.squashfs.includes('/') ? `/${options.squashfs.slice(0, options.squashfs.lastIndexOf('/'))}` : '/';
   const file = options.squashfs.split('/').pop() ?? options.squashfs;
   const cmdline = [
@@ -27,8 +29,7 @@ export function recoveryGrubCfg(options: { readonly squashfs: string; readonly e
     `rd.live.squashimg=${file}`,
     'rd.live.overlay.overlayfs=1',
     'net.ifnames=1',
-    'console=tty1',
-    'console=ttyS0,115200',
+    ...boardCmdline(options.arch, options.model),
     'panic=5',
     'selinux=0',
     ...(options.extraCmdline?.trim() ? [options.extraCmdline.trim()] : []),

@@ -8,7 +8,9 @@ import type { JobContext } from '../../jobs/job-context.js';
 import { withOutputFiles } from '../output-files.js';
 import type { CachedRootfs } from '../rootfs-cache.js';
 import { xorrisoPercent } from '../tool-progress.js';
-import { EFI_BOOT_FILES_SCRIPT, ownedBy } from '../shell-snippets.js';
+import { ownedBy } from '../shell-snippets.js';
+import { efiArch, efiBootFilesScript, efiLoaderCommands } from '../efi-arch.js';
+import type { Arch } from '../../../src-shared/recipe/catalog.js';
 import { textTar } from '../text-tar.js';
 import {
   GRUB_BIOS_MODULES,
@@ -36,12 +38,15 @@ export interface IsoRequest {
   readonly fileName: string;
   readonly extraCmdline?: string;
   readonly grubTimeout?: number;
+  /** The system's architecture: amd64 ISOs boot on BIOS and UEFI, arm64 ones on UEFI only. */
+  readonly arch?: Arch;
 }
 
 function stageTar(request: IsoRequest): Readable {
   return textTar([
     [`iso-stage${GRUB_PREFIX}/grub.cfg`, grubLiveConfig({
       ...(request.extraCmdline !== undefined ? { extraCmdline: request.extraCmdline } : {}),
+      ...(request.arch !== undefined ? { arch: request.arch } : {}),
       ...(request.grubTimeout !== undefined ? { timeout: request.grubTimeout } : {}),
     })],
     ['iso-stage/config.yaml', request.cloudConfig.endsWith('\n') ? request.cloudConfig : `${request.cloudConfig}\n`],
@@ -58,24 +63,29 @@ function stageTar(request: IsoRequest): Readable {
 /** The script that makes the ISO at `partial` (a path in the builder). */
 export function isoScript(request: IsoRequest, work: string, partial = `/out/${request.fileName}.partial`): string {
   const q = shellQuote;
+  const efi = efiArch(request.arch ?? 'amd64');
+  const bios = efi.arch === 'amd64';
   return [
     `root=${q(request.rootfs.rootfsDir)}`,
-    EFI_BOOT_FILES_SCRIPT,
+    efiBootFilesScript(efi),
     'kernel=$(resolve /boot/vmlinuz)',
     'initrd=$(resolve /boot/initrd)',
     `cd ${q(work)}`,
     'mkdir -p iso-stage/boot',
-    '# BIOS: GRUB core image behind the CD boot sector (El Torito), and the hybrid MBR for USB sticks',
-    `grub-mkimage -O i386-pc -p ${GRUB_PREFIX} -o core.img ${GRUB_BIOS_MODULES.join(' ')}`,
-    'cat /usr/lib/grub/i386-pc/cdboot.img core.img > iso-stage/boot/eltorito.img',
-    'cp /usr/lib/grub/i386-pc/boot_hybrid.img iso-stage/boot/boot_hybrid.img',
+    ...(bios
+      ? [
+          '# BIOS: GRUB core image behind the CD boot sector (El Torito), and the hybrid MBR for USB sticks',
+          `grub-mkimage -O i386-pc -p ${GRUB_PREFIX} -o core.img ${GRUB_BIOS_MODULES.join(' ')}`,
+          'cat /usr/lib/grub/i386-pc/cdboot.img core.img > iso-stage/boot/eltorito.img',
+          'cp /usr/lib/grub/i386-pc/boot_hybrid.img iso-stage/boot/boot_hybrid.img',
+        ]
+      : []),
     '# UEFI: a FAT image (the ESP) whose grub.cfg hands over to the ISO one. The distribution\'s',
     '# signed shim and GRUB when the image has them (Secure Boot), else GRUB built here with the',
     '# same hand-over built in (firmware may start it from a device it cannot read files from).',
     'mkdir -p esp/EFI/BOOT && cp efi/grub.cfg esp/EFI/BOOT/grub.cfg',
     `for vendor in ${GRUB_VENDOR_DIRS.join(' ')}; do mkdir -p esp/EFI/$vendor && cp efi/grub.cfg esp/EFI/$vendor/grub.cfg; done`,
-    'if [ -n "$shim" ]; then cp "$shim" esp/EFI/BOOT/bootx64.efi; cp "$grub" esp/EFI/BOOT/grubx64.efi; echo "UEFI boot: $(basename "$shim") and $(basename "$grub") from the image"; else',
-    `  grub-mkimage -O x86_64-efi -p /EFI/BOOT -c efi/grub.cfg -o esp/EFI/BOOT/bootx64.efi ${GRUB_EFI_MODULES.join(' ')}; fi`,
+    ...efiLoaderCommands(efi, 'esp/EFI/BOOT', 'efi/grub.cfg', GRUB_EFI_MODULES),
     'kib=$(( $(du -s --apparent-size -k esp | cut -f1) + 1024 ))',
     'kib=$(( (kib + 1023) / 1024 * 1024 ))',
     'rm -f uefi.img',
@@ -90,6 +100,7 @@ export function isoScript(request: IsoRequest, work: string, partial = `/out/${r
       kernel: '"$kernel"',
       initrd: '"$initrd"',
       efiImage: `${work}/uefi.img`,
+      bios,
     })
       .map((a) => (a.startsWith('"$') ? a : q(a)))
       .join(' ')}`,

@@ -1,6 +1,9 @@
 // The hybrid ISO, as AuroraBoot lays it out (pkg/constants, pkg/ops): volume COS_LIVE,
 // /rootfs.squashfs, /boot/kernel, /boot/initrd, /config.yaml, GRUB for BIOS (El Torito + hybrid
-// MBR) and for UEFI (a FAT image appended as GPT partition 2). Pure: texts and argument lists.
+// MBR) and for UEFI (a FAT image appended as GPT partition 2); arm64 ISOs have UEFI only. Pure:
+// texts and argument lists.
+import type { Arch } from '../../../src-shared/recipe/catalog.js';
+import { boardCmdline } from '../board-cmdline.js';
 
 export const ISO_VOLUME_ID = 'COS_LIVE';
 export const EFI_IMAGE_LABEL = 'EFI_LIVE';
@@ -15,7 +18,7 @@ export const GRUB_PREFIX = '/boot/grub2';
  * rd.live.overlay.overlayfs gives a writable overlay in RAM (dracut 059 needs it said). The serial
  * console comes last so it is /dev/console: boot messages reach a headless VM's log.
  */
-export function liveCmdline(extra = ''): string {
+export function liveCmdline(extra = '', arch: Arch = 'amd64'): string {
   const parts = [
     'cdroot',
     `root=live:CDLABEL=${ISO_VOLUME_ID}`,
@@ -23,10 +26,10 @@ export function liveCmdline(extra = ''): string {
     `rd.live.squashimg=${ISO_SQUASHFS.slice(1)}`,
     'rd.live.overlay.overlayfs=1',
     'net.ifnames=1',
-    'console=tty1',
-    'console=ttyS0,115200',
+    ...boardCmdline(arch),
     'rd.cos.disable',
-    'vga=795',
+    // A VESA mode is a PC BIOS thing.
+    ...(arch === 'amd64' ? ['vga=795'] : []),
     'nomodeset',
     'selinux=0',
   ];
@@ -36,13 +39,14 @@ export function liveCmdline(extra = ''): string {
 
 export interface GrubMenuOptions {
   readonly extraCmdline?: string;
+  readonly arch?: Arch;
   /** Seconds the menu waits; 0 boots at once. */
   readonly timeout?: number;
 }
 
 /** /boot/grub2/grub.cfg on the ISO, shared by BIOS and UEFI boots. */
 export function grubLiveConfig(options: GrubMenuOptions = {}): string {
-  const cmdline = liveCmdline(options.extraCmdline);
+  const cmdline = liveCmdline(options.extraCmdline, options.arch);
   const entry = (title: string, mode: string): string =>
     [
       `menuentry "${title}" --class os --unrestricted {`,
@@ -114,6 +118,8 @@ export interface XorrisoInputs {
   readonly efiImage: string;
   /** A folder whose files are added to the ISO's root, over the others (overlay-iso). */
   readonly overlayIso?: string;
+  /** BIOS boot (El Torito GRUB and the hybrid MBR) besides UEFI; false for arm64. Default true. */
+  readonly bios?: boolean;
 }
 
 /**
@@ -132,19 +138,23 @@ export function xorrisoArgs(i: XorrisoInputs): string[] {
     '-map', i.kernel, ISO_KERNEL,
     '-map', i.initrd, ISO_INITRD,
     ...(i.overlayIso ? ['-map', i.overlayIso, '/'] : []),
-    '-boot_image', 'grub', 'bin_path=/boot/eltorito.img',
-    '-boot_image', 'grub', `grub2_mbr=${i.stageDir}/boot/boot_hybrid.img`,
-    '-boot_image', 'grub', 'grub2_boot_info=on',
-    '-boot_image', 'any', 'partition_offset=16',
-    '-boot_image', 'any', 'cat_path=/boot/boot.catalog',
-    '-boot_image', 'any', 'cat_hidden=on',
-    '-boot_image', 'any', 'boot_info_table=on',
-    '-boot_image', 'any', 'platform_id=0x00',
-    '-boot_image', 'any', 'emul_type=no_emulation',
-    '-boot_image', 'any', 'load_size=2048',
+    ...(i.bios === false
+      ? ['-boot_image', 'any', 'partition_offset=16', '-boot_image', 'any', 'cat_path=/boot/boot.catalog', '-boot_image', 'any', 'cat_hidden=on']
+      : [
+          '-boot_image', 'grub', 'bin_path=/boot/eltorito.img',
+          '-boot_image', 'grub', `grub2_mbr=${i.stageDir}/boot/boot_hybrid.img`,
+          '-boot_image', 'grub', 'grub2_boot_info=on',
+          '-boot_image', 'any', 'partition_offset=16',
+          '-boot_image', 'any', 'cat_path=/boot/boot.catalog',
+          '-boot_image', 'any', 'cat_hidden=on',
+          '-boot_image', 'any', 'boot_info_table=on',
+          '-boot_image', 'any', 'platform_id=0x00',
+          '-boot_image', 'any', 'emul_type=no_emulation',
+          '-boot_image', 'any', 'load_size=2048',
+        ]),
     '-append_partition', '2', '0xef', i.efiImage,
     '-boot_image', 'any', 'appended_part_as=gpt',
-    '-boot_image', 'any', 'next',
+    ...(i.bios === false ? [] : ['-boot_image', 'any', 'next']),
     '-boot_image', 'any', 'efi_path=--interval:appended_partition_2:all::',
     '-boot_image', 'any', 'platform_id=0xef',
     '-boot_image', 'any', 'emul_type=no_emulation',

@@ -98,5 +98,15 @@ describe('build order', () => {
   it('makes the EFI disk before the cloud images built from it', () => {
     expect(buildOrder(['gce', 'iso'])).toEqual(['iso', 'raw-efi', 'gce']);
     expect(buildOrder(['rootfs-tar', 'vhd', 'raw-bios'])).toEqual(['raw-efi', 'raw-bios', 'vhd', 'rootfs-tar']);
+    expect(buildOrder(['rpi', 'iso', 'raw-efi'])).toEqual(['iso', 'raw-efi', 'rpi']);
+  });
+
+  it("the recovery kernel's consoles follow the board: PC UART, arm64 PL011, and a Pi's mini UART with its arguments", () => {
+    const line = (options: Parameters<typeof recoveryGrubCfg>[0]) => recoveryGrubCfg(options).split('\n').find((l) => l.includes('linux '))!;
+    expect(line({ squashfs: 'cOS/recovery.squashfs' })).toContain('console=tty1 console=ttyS0,115200 panic=5');
+    expect(line({ squashfs: 'cOS/recovery.squashfs', arch: 'arm64' })).toContain('console=tty1 console=ttyAMA0,115200 panic=5');
+    expect(line({ squashfs: 'cOS/recovery.squashfs', arch: 'arm64', model: 'rpi3' })).toContain(
+      'console=tty1 console=ttyAMA0,115200 console=ttyS0,115200 8250.nr_uarts=1 modprobe.blacklist=vc4 cgroup_enable=memory panic=5',
+    );
   });
 });

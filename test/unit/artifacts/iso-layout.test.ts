@@ -38,3 +38,19 @@ describe('ISO layout', () => {
     expect(args.indexOf('platform_id=0xef')).toBeGreaterThan(args.indexOf('next'));
   });
 });
+
+describe('arm64 ISO layout', () => {
+  it('boots UEFI only: no El Torito BIOS image or hybrid MBR, the ESP as the one boot image', () => {
+    const args = xorrisoArgs({ output: '/o.iso', stageDir: '/s', squashfs: '/q', kernel: '/k', initrd: '/i', efiImage: '/e.img', bios: false });
+    expect(args.join(' ')).not.toMatch(/eltorito|grub2_mbr|platform_id=0x00|\bnext\b/);
+    expect(args.join(' ')).toContain('-append_partition 2 0xef /e.img -boot_image any appended_part_as=gpt -boot_image any efi_path=--interval:appended_partition_2:all::');
+    expect(xorrisoArgs({ output: '/o.iso', stageDir: '/s', squashfs: '/q', kernel: '/k', initrd: '/i', efiImage: '/e.img' }).join(' ')).toContain('bin_path=/boot/eltorito.img');
+  });
+
+  it('the arm64 live kernel prints on the PL011 and sets no VESA mode', () => {
+    expect(liveCmdline('', 'arm64')).toContain('console=tty1 console=ttyAMA0,115200');
+    expect(liveCmdline('', 'arm64')).not.toContain('vga=');
+    expect(liveCmdline('')).toContain('vga=795');
+    expect(grubLiveConfig({ arch: 'arm64' })).toContain('console=ttyAMA0,115200');
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mediaFor, qemuArgs, qemuOptionValue } from '../../../src-main/boot-test/qemu-command.js';
+import { mediaFor, qemuArgs, qemuOptionValue, sdCardSize } from '../../../src-main/boot-test/qemu-command.js';
 
 describe('qemuArgs', () => {
   it('boots an ISO with BIOS under TCG, headless, the serial console to a file and a socket', () => {
@@ -62,5 +62,49 @@ describe('bootModesFor', () => {
     expect(bootModesFor('raw-bios')).toEqual(['bios']);
     expect(bootModesFor('uki-iso')).toEqual(['uefi', 'secureboot']);
     for (const kind of ['vhd', 'gce', 'netboot', 'uki', 'rootfs-tar']) expect(bootModesFor(kind), kind).toEqual([]);
+    // A Pi 3 card boots through its own U-Boot in raspi3b and under UEFI in virt; qemu 7 has no Pi 4.
+    expect(bootModesFor('rpi', '/b/debian-rpi3.img')).toEqual(['rpi3', 'virt']);
+    expect(bootModesFor('rpi', '/b/debian-rpi4.img')).toEqual(['virt']);
+    expect(bootModesFor('rpi', '/b/debian-rpi4.img.bmap')).toEqual([]);
+    expect(bootModesFor('rpi', '/b/debian-rpi3.img.xz')).toEqual([]);
+    expect(bootModesFor('raw-efi', '/b/debian-efi.raw.xz')).toEqual([]);
+  });
+});
+
+describe('qemuArgs for arm64', () => {
+  const base = { media: 'disk' as const, firmware: 'uefi' as const, accel: 'tcg' as const, serialLog: '/l', serialSocket: '/s' };
+
+  it('boots an arm64 disk in virt with AAVMF, the disk on virtio-blk, never changing the image', () => {
+    const args = qemuArgs({ ...base, artifact: '/a/p.img', machine: 'virt', ovmfCode: '/AAVMF_CODE.fd', ovmfVars: '/tmp/AAVMF_VARS.fd' });
+    expect(args.join(' ')).toContain('-machine virt -accel tcg,thread=multi -cpu cortex-a53 -smp 2 -m 2048');
+    expect(args).toContain('if=pflash,format=raw,unit=0,readonly=on,file=/AAVMF_CODE.fd');
+    expect(args).toContain('if=pflash,format=raw,unit=1,file=/tmp/AAVMF_VARS.fd');
+    expect(args).toContain('file=/a/p.img,format=raw,if=none,id=disk0,snapshot=on');
+    expect(args).toContain('virtio-blk-pci,drive=disk0,bootindex=0');
+    expect(args).not.toContain('-vga');
+    expect(() => qemuArgs({ ...base, artifact: '/a/p.img', machine: 'virt' })).toThrow(/AAVMF/);
+  });
+
+  it('boots an arm64 ISO in virt from a SCSI CD drive (virt has no IDE)', () => {
+    const args = qemuArgs({ ...base, media: 'cdrom', artifact: '/a/x.iso', machine: 'virt', ovmfCode: '/c', ovmfVars: '/v' });
+    expect(args).toContain('file=/a/x.iso,format=raw,if=none,id=cd0,media=cdrom,readonly=on');
+    expect(args).toContain('scsi-cd,drive=cd0,bootindex=0');
+  });
+
+  it("starts a Pi 3 at the card's U-Boot with its DTB, the console on the second (mini) UART", () => {
+    const args = qemuArgs({ ...base, artifact: '/t/card.qcow2', machine: 'raspi3b', uboot: '/t/u-boot.bin', dtb: '/t/bcm2837-rpi-3-b.dtb' });
+    expect(args.join(' ')).toContain('-machine raspi3b -accel tcg,thread=multi -kernel /t/u-boot.bin -dtb /t/bcm2837-rpi-3-b.dtb');
+    expect(args.join(' ')).toContain('-chardev socket,id=console0,path=/s,server=on,wait=off,logfile=/l -serial null -serial chardev:console0');
+    expect(args).toContain('file=/t/card.qcow2,format=qcow2,if=sd');
+    // The board's memory and cores are fixed.
+    expect(args).not.toContain('-m');
+    expect(() => qemuArgs({ ...base, artifact: '/t/card.qcow2', machine: 'raspi3b' })).toThrow(/U-Boot/);
+  });
+
+  it('sizes the SD card to the next power of two', () => {
+    expect(sdCardSize(1)).toBe(1);
+    expect(sdCardSize(1536 * 1024 * 1024)).toBe(2048 * 1024 * 1024);
+    expect(sdCardSize(2048 * 1024 * 1024)).toBe(2048 * 1024 * 1024);
+    expect(sdCardSize(2048 * 1024 * 1024 + 1)).toBe(4096 * 1024 * 1024);
   });
 });

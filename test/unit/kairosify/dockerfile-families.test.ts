@@ -148,6 +148,30 @@ describe('scratch method: Debian family', () => {
     await expect(text).toMatchFileSnapshot(snapshot('scratch-ubuntu-22.04-none'));
   });
 
+  it('Debian 12 on a Raspberry Pi: U-Boot installed, the VideoCore firmware unpacked from non-free-firmware', async () => {
+    const text = scratch('debian-12', 'debian:bookworm', { model: 'rpi4', arch: 'arm64' });
+    const lines = runLines(text).map((l) => l.trim());
+    expect(lines).toContain('u-boot-rpi \\');
+    const sources = lines.findIndex((l) => l.includes('non-free-firmware" > /etc/apt/sources.list.d/raspi-firmware.list'));
+    const update = lines.indexOf('apt-get update; \\');
+    const unpack = lines.findIndex((l) => l.startsWith('dpkg-deb --fsys-tarfile /tmp/raspi-firmware_*.deb | tar -x -C / ./usr/lib/raspi-firmware'));
+    const clean = lines.indexOf('apt-get clean; \\');
+    // The component is there before the lists are fetched, the files before the caches go.
+    expect(sources).toBeGreaterThanOrEqual(0);
+    expect(sources).toBeLessThan(update);
+    expect(unpack).toBeGreaterThan(update);
+    expect(unpack).toBeLessThan(clean);
+    // Not installed as a package: its scripts fail without a mounted /boot/firmware.
+    expect(text).not.toMatch(/apt-get install[^;]*raspi-firmware/);
+    await expect(text).toMatchFileSnapshot(snapshot('scratch-debian-12-rpi4-none'));
+    // The same package step for the Pi 3 (one cached layer for both), none of it for a generic board.
+    const pi3 = scratch('debian-12', 'debian:bookworm', { model: 'rpi3', arch: 'arm64' });
+    expect(pi3.slice(0, pi3.indexOf('# 2.'))).toBe(text.slice(0, text.indexOf('# 2.')));
+    const generic = scratch('debian-12', 'debian:bookworm', { arch: 'arm64' });
+    expect(generic).not.toContain('u-boot-rpi');
+    expect(generic).not.toContain('raspi-firmware');
+  });
+
   it('a derivative is built by what its os-release says it is like, not by its image name', () => {
     const text = scratch('linuxmint-21', 'example.org/some/image:latest');
     expect(text).toContain('(method scratch, family ubuntu)');

@@ -90,6 +90,18 @@ describe('parseRecipeYaml', () => {
     expect(MODELS.filter((m) => m.refused).map((m) => m.id)).toEqual(['rpi5']);
   });
 
+  it('makes the rpi artifact only for a Raspberry Pi model; the Pi examples parse', () => {
+    const generic = readFileSync(new URL('../../../examples/debian-bookworm-arm64.yaml', import.meta.url), 'utf8');
+    const issues = issuesOf(generic.replace('artifacts: [rootfs-tar]', 'artifacts: [rpi]'));
+    expect(issues[0]).toMatchObject({ path: 'artifacts', message: expect.stringContaining('set model to rpi3 or rpi4 (not generic)') });
+    const pi3 = readFileSync(new URL('../../../examples/debian-bookworm-rpi3.yaml', import.meta.url), 'utf8');
+    expect(issuesOf(pi3.replace('framework: none', 'framework: quay.io/kairos/framework:v2.18.3'))[0]).toMatchObject({ path: 'kairosify.framework', message: expect.stringContaining('plain image for now') });
+    for (const model of ['rpi3', 'rpi4']) {
+      const result = parseRecipeYaml(readFileSync(new URL(`../../../examples/debian-bookworm-${model}.yaml`, import.meta.url), 'utf8'));
+      expect(result.ok && result.recipe.artifacts.includes('rpi') && result.recipe.model === model && result.recipe.arch === 'arm64', model).toBe(true);
+    }
+  });
+
   it('ties variant and provider together', () => {
     expect(issuesOf(example.replace('variant: core', 'variant: standard'))[0]?.path).toBe('provider.name');
     const withProvider = example.replace('method: scratch', 'method: kairos-init').replace('framework: none', 'framework: quay.io/kairos/framework:v2.18.3').replace('name: none', 'name: k3s');
