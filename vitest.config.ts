@@ -11,6 +11,9 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // A few unit tests run xz, zstd or sfdisk on small files: well under a second alone, but
+          // past vitest's 5 s default when the unit files run side by side on two busy cores.
+          testTimeout: 30_000,
         },
       },
       {
