@@ -197,7 +197,7 @@ export function createProgram(shell: CliShell): Command {
     .option('--secure-boot', 'UEFI with Secure Boot enforced, from Setup Mode: the medium enrols its keys (trustedBoot.enroll: force)', false)
     .option('--rpi3', "a Raspberry Pi 3 SD card in qemu's raspi3b machine, started at the card's own U-Boot", false)
     .option('--virt', "arm64 UEFI in qemu's virt machine (AAVMF); the default for an arm64 disk or ISO", false)
-    .option('-t, --timeout <seconds>', 'give up after this many seconds (default 300; arm64 in virt 600, a Pi 3 1200)')
+    .option('-t, --timeout <seconds>', 'give up after this many seconds (default 600 emulated, 300 with KVM/HVF, a Pi 3 1200)')
     .option('-m, --memory <MiB>', 'guest memory (default 2048, more for a UKI ISO)')
     .addOption(new Option('--accel <accel>', 'qemu accelerator').choices(['auto', 'tcg', 'kvm', 'hvf', 'whpx']).default('auto'))
     .option('--log <file>', 'where to save the serial console')

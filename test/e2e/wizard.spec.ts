@@ -1,6 +1,7 @@
 // The whole wizard for the Debian test recipe, in Chromium against the web shell: every step
 // shown, checked with axe and photographed, a real build, its ISO, a boot test and a flash.
 import { execSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { dockerMissing, expectAccessible, expectCleanConsole, isRoot, next, openApp, shot } from './support.js';
 
@@ -81,7 +82,14 @@ test('walk the wizard, build the Debian recipe, test it in a VM and flash it', a
   // Test in VM (BIOS): the boot test job reaches userspace
   await page.getByRole('button', { name: 'Test in VM (BIOS)' }).click();
   const vm = page.getByTestId('job-test-in-vm');
-  await expect(vm).toHaveAttribute('data-state', 'done', { timeout: 8 * 60_000 });
+  // The app allows emulated boots 600 s; on failure the panel's text (the reason, the log's name)
+  // and the console's last lines say why.
+  await expect(vm).toHaveAttribute('data-state', /^(done|failed)$/, { timeout: 11 * 60_000 });
+  if ((await vm.getAttribute('data-state')) !== 'done') {
+    const log = `${out}/e2e-debian.iso.bios.boot.log`;
+    const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-40).join('\n') : '(no console log)';
+    throw new Error(`Test in VM failed: ${await vm.innerText()}\n--- console, last lines ---\n${tail}`);
+  }
   await expect(vm).toContainText(/booted \(bios\)/);
   await shot(page, '07-test-in-vm');
 
