@@ -5,6 +5,7 @@ import { hasFramework } from './has-framework.js';
 import { z } from 'zod';
 import {
   ARCHES,
+  ARTIFACT_CATALOG,
   ARTIFACT_KINDS,
   DEFAULT_FRAMEWORK_IMAGE,
   DEFAULT_KAIROS_INIT_IMAGE,
@@ -202,14 +203,16 @@ export const RecipeSchema = z
     if (r.trustedBoot.enabled) {
       const others = r.artifacts.filter((a) => !(TRUSTED_BOOT_ARTIFACTS as ReadonlyArray<string>).includes(a));
       if (others.length > 0 || !r.artifacts.includes('uki')) {
+        // Said in the wizard's words (the artifact labels) and the file's (the kinds).
+        const unselect = others.length ? `, and unselect ${others.map(artifactWords).join(', ')}` : '';
         ctx.addIssue({
           code: 'custom',
           path: ['artifacts'],
-          message: `Trusted Boot images boot only from a signed UKI: build uki (and rootfs-tar if wanted)${others.length ? `, not ${others.join(', ')}` : ''}`,
+          message: `Trusted Boot is on, and such a system boots only from a signed UKI: choose ${artifactWords('uki')}${unselect} (a root filesystem tarball may stay)`,
         });
       }
     } else if (r.artifacts.includes('uki')) {
-      ctx.addIssue({ code: 'custom', path: ['artifacts'], message: 'a signed UKI needs Trusted Boot: enable it (trustedBoot.enabled: true)' });
+      ctx.addIssue({ code: 'custom', path: ['artifacts'], message: `${artifactWords('uki')} needs Trusted Boot: turn it on (trustedBoot.enabled: true), or unselect it` });
     }
     if (r.artifacts.includes('rpi') && !RPI_ARTIFACT_MODELS.includes(r.model)) {
       ctx.addIssue({
@@ -247,6 +250,12 @@ export const RecipeSchema = z
       });
     }
   });
+
+/** An artifact as the wizard labels it and the recipe names it: "Hybrid ISO (iso)". */
+function artifactWords(kind: string): string {
+  const label = ARTIFACT_CATALOG.find((a) => a.id === kind)?.label;
+  return label ? `"${label}" (${kind})` : kind;
+}
 
 /** A validated Recipe with every default filled in. */
 export type Recipe = z.output<typeof RecipeSchema>;
