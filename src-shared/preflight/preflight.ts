@@ -66,6 +66,16 @@ function result(problems: PreflightProblem[], recipe: Recipe | undefined): Prefl
   return { ok: !sorted.some((p) => p.severity === 'error'), recipe, problems: sorted };
 }
 
+/** A problem as a plain issue (without its severity), for callers that list errors only. */
+export function issueOf(problem: PreflightProblem): RecipeIssue {
+  return {
+    path: problem.path,
+    message: problem.message,
+    ...(problem.line !== undefined ? { line: problem.line } : {}),
+    ...(problem.column !== undefined ? { column: problem.column } : {}),
+  };
+}
+
 /** Adds problems found by the engine (paths, Docker) to a result, keeping the order by line. */
 export function withProblems(base: PreflightResult, more: ReadonlyArray<PreflightProblem>): PreflightResult {
   return more.length === 0 ? base : result([...base.problems, ...more], base.recipe);

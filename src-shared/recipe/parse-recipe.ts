@@ -87,6 +87,17 @@ export function recipeIssuesOf(value: unknown): ReadonlyArray<RecipeIssue> {
   return result.ok ? [] : result.issues.map((i) => i.base);
 }
 
+/** Where a field (dotted path) is in a recipe file: its node, or the nearest parent the file has. */
+export function fieldPosition(text: string, path: string): { readonly line: number; readonly column: number } | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  if (doc.errors.length > 0) return undefined;
+  const node = locate(doc, path === '' ? [] : path.split('.'));
+  if (node === undefined) return undefined;
+  const pos = lineCounter.linePos(node);
+  return { line: pos.line, column: pos.col };
+}
+
 export function recipeToYaml(recipe: Recipe): string {
   return stringify(recipe, { lineWidth: 0, blockQuote: 'literal' });
 }
