@@ -1,0 +1,40 @@
+// The one preflight in the wizard: what `validate` and the build refuse, the wizard refuses too,
+// at the step of the field (a broken Dockerfile template) or on Review with Edit (a root
+// filesystem path that does not exist), and Start build waits, saying why.
+import { expect, test } from '@playwright/test';
+import { choosePassword, expectAccessible, next, openApp } from './support.js';
+
+test('a broken Dockerfile template blocks Next, naming its line and column', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('radio', { name: /^Your Dockerfile/ }).check();
+  const dockerfile = page.getByLabel('Dockerfile', { exact: true });
+  await dockerfile.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await dockerfile.pressSequentially('FROM {{ .BaseImage }');
+  await expect(page.getByText(/Dockerfile line 1, column 6: .*fix the template/)).toBeVisible();
+  await expect(page.getByTestId('next')).toBeDisabled();
+  await page.keyboard.type('}');
+  await expect(page.getByTestId('next')).toBeEnabled();
+});
+
+test('a root filesystem that does not exist is named on Review, with Edit, and Start build waits', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('radio', { name: /^A root filesystem/ }).check();
+  await page.getByRole('textbox', { name: 'Root filesystem' }).pressSequentially('/nonexistent/kf-e2e-rootfs');
+  await next(page);
+  await expect(page.getByRole('heading', { name: 'System', level: 2 })).toBeVisible();
+  await next(page);
+  await next(page);
+  await choosePassword(page);
+  await next(page);
+  await next(page);
+  await expect(page.getByRole('heading', { name: 'Review', level: 2 })).toBeVisible();
+  const problems = page.getByTestId('preflight-problems');
+  await expect(problems).toContainText('source.path the root filesystem /nonexistent/kf-e2e-rootfs does not exist: check the path');
+  await expect(page.getByRole('button', { name: 'Start build' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Start build' })).toHaveAccessibleDescription('Fix the errors listed above first.');
+  await expectAccessible(page, 'Review with a problem');
+  await problems.getByRole('button', { name: 'Edit Source' }).click();
+  await expect(page.getByRole('heading', { name: 'Source', level: 2 })).toBeVisible();
+});
