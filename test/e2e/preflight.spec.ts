@@ -38,3 +38,25 @@ test('a root filesystem that does not exist is named on Review, with Edit, and S
   await problems.getByRole('button', { name: 'Edit Source' }).click();
   await expect(page.getByRole('heading', { name: 'Source', level: 2 })).toBeVisible();
 });
+
+test('with Docker down, Review shows a banner with the fix and Start build says why it waits', async ({ page }) => {
+  // The engine's own answer, with Docker's check as a stopped daemon gives it.
+  await page.route('**/api/request/engine.status', async (route) => {
+    const real = (await (await route.fetch()).json()) as { ok: true; value: Record<string, unknown> };
+    const docker = { ok: false, message: 'Cannot connect to the Docker daemon at unix:///var/run/docker.sock', hint: 'Start Docker: sudo systemctl start docker' };
+    await route.fulfill({ json: { ok: true, value: { ...real.value, docker } } });
+  });
+  await openApp(page);
+  await next(page);
+  await next(page);
+  await next(page);
+  await choosePassword(page);
+  await next(page);
+  await next(page);
+  await expect(page.getByRole('heading', { name: 'Review', level: 2 })).toBeVisible();
+  await expect(page.getByTestId('docker-down')).toHaveText('Docker is not reachable: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Start Docker: sudo systemctl start docker');
+  const start = page.getByRole('button', { name: 'Start build' });
+  await expect(start).toBeDisabled();
+  await expect(start).toHaveAccessibleDescription('Docker is not running: start it first (see above).');
+  await expectAccessible(page, 'Review with Docker down');
+});
