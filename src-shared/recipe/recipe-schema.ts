@@ -91,7 +91,7 @@ export const RecipeSchema = z
       .strictObject({
         enabled: z.boolean().default(false),
         /** Secure Boot keys (PK, KEK, db, TPM PCR key); without it keys are generated at build time. */
-        keysFolder: z.string().min(1).optional(),
+        keysFolder: z.string().min(1, 'choose the folder with your keys (PK, KEK, db and the TPM PCR key), or generate keys when building').optional(),
         /** Key enrolment from the UKI ISO on a machine in Setup Mode (see SECURE_BOOT_ENROLL). */
         enroll: z.enum(SECURE_BOOT_ENROLL).default('manual'),
       })
@@ -105,8 +105,8 @@ export const RecipeSchema = z
     /** The live media (ISO, netboot): files added to the ISO and to its root filesystem, extra kernel arguments. */
     iso: z
       .strictObject({
-        overlayIso: z.string().min(1).optional(),
-        overlayRootfs: z.string().min(1).optional(),
+        overlayIso: z.string().min(1, 'name the folder to add to the ISO, or leave iso.overlayIso out').optional(),
+        overlayRootfs: z.string().min(1, 'name the folder to add to the root filesystem, or leave iso.overlayRootfs out').optional(),
         cmdline: z.string().regex(/^[^\n]*$/, 'one line of kernel arguments').default(''),
       })
       .prefault({}),
@@ -138,7 +138,7 @@ export const RecipeSchema = z
           .optional(),
       })
       .prefault({}),
-    output: z.string().min(1).default('build'),
+    output: z.string().min(1, 'name the output folder (e.g. build)').default('build'),
     /**
      * Where the kairosified image is named (and pushed to): a registry host with an org
      * ("quay.io/myorg", "localhost:5000/os") or just a prefix. The tag is derived from the recipe:

@@ -60,3 +60,22 @@ test('with Docker down, Review shows a banner with the fix and Start build says 
   await expect(start).toHaveAccessibleDescription('Docker is not running: start it first (see above).');
   await expectAccessible(page, 'Review with Docker down');
 });
+
+test('Trusted Boot on is said on the Artifacts step in the wizard\'s words, and an empty keys folder in a sentence', async ({ page }) => {
+  await openApp(page);
+  await next(page);
+  await next(page);
+  await page.getByRole('radio', { name: /^Use my keys/ }).check();
+  await expect(page.getByText('choose the folder with your keys (PK, KEK, db and the TPM PCR key), or generate keys when building')).toBeVisible();
+  await expect(page.getByText(/Too small/)).toHaveCount(0);
+  await page.getByRole('radio', { name: /^Generate keys when building/ }).check();
+  await next(page);
+  await choosePassword(page);
+  await next(page);
+  await expect(page.getByRole('heading', { name: 'Artifacts', level: 2 })).toBeVisible();
+  await expect(page.getByText('Trusted Boot is on, and such a system boots only from a signed UKI: choose "Signed UKI" (uki), and unselect "Hybrid ISO" (iso) (a root filesystem tarball may stay)')).toBeVisible();
+  await expect(page.getByTestId('next')).toBeDisabled();
+  await page.getByRole('checkbox', { name: /^Hybrid ISO/ }).uncheck();
+  await page.getByRole('checkbox', { name: /^Signed UKI/ }).check();
+  await expect(page.getByTestId('next')).toBeEnabled();
+});

@@ -44,7 +44,7 @@ describe('preflight', () => {
     expect(dockerfile).toMatchObject({ line: 6, column: 10 });
     expect(dockerfile?.message).toMatch(/^Dockerfile line 1, column 6: .*fix the template/);
     expect(user?.message).toMatch(/^cloud-config line 3: nobody can log in as kairos/);
-    expect(output?.message).toBe('is empty: give a value, or leave the field out');
+    expect(output?.message).toBe('name the output folder (e.g. build)');
   });
 
   it('gives the wizard the same problems, without lines', () => {
