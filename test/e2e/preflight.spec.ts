@@ -1,8 +1,20 @@
 // The one preflight in the wizard: what `validate` and the build refuse, the wizard refuses too,
 // at the step of the field (a broken Dockerfile template) or on Review with Edit (a root
 // filesystem path that does not exist), and Start build waits, saying why.
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { choosePassword, expectAccessible, next, openApp } from './support.js';
+
+/** From the Source step to Review, with a password on the Cloud-config step. */
+async function toReview(page: Page): Promise<void> {
+  for (const title of ['System', 'Trusted Boot', 'Cloud-config']) {
+    await next(page);
+    await expect(page.getByRole('heading', { name: title, level: 2 })).toBeVisible();
+  }
+  await choosePassword(page);
+  await next(page);
+  await next(page);
+  await expect(page.getByRole('heading', { name: 'Review', level: 2 })).toBeVisible();
+}
 
 test('a broken Dockerfile template blocks Next, naming its line and column', async ({ page }) => {
   await openApp(page);
@@ -22,14 +34,7 @@ test('a root filesystem that does not exist is named on Review, with Edit, and S
   await openApp(page);
   await page.getByRole('radio', { name: /^A root filesystem/ }).check();
   await page.getByRole('textbox', { name: 'Root filesystem' }).pressSequentially('/nonexistent/kf-e2e-rootfs');
-  await next(page);
-  await expect(page.getByRole('heading', { name: 'System', level: 2 })).toBeVisible();
-  await next(page);
-  await next(page);
-  await choosePassword(page);
-  await next(page);
-  await next(page);
-  await expect(page.getByRole('heading', { name: 'Review', level: 2 })).toBeVisible();
+  await toReview(page);
   const problems = page.getByTestId('preflight-problems');
   await expect(problems).toContainText('source.path the root filesystem /nonexistent/kf-e2e-rootfs does not exist: check the path');
   await expect(page.getByRole('button', { name: 'Start build' })).toBeDisabled();
@@ -47,13 +52,7 @@ test('with Docker down, Review shows a banner with the fix and Start build says 
     await route.fulfill({ json: { ok: true, value: { ...real.value, docker } } });
   });
   await openApp(page);
-  await next(page);
-  await next(page);
-  await next(page);
-  await choosePassword(page);
-  await next(page);
-  await next(page);
-  await expect(page.getByRole('heading', { name: 'Review', level: 2 })).toBeVisible();
+  await toReview(page);
   await expect(page.getByTestId('docker-down')).toHaveText('Docker is not reachable: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Start Docker: sudo systemctl start docker');
   const start = page.getByRole('button', { name: 'Start build' });
   await expect(start).toBeDisabled();
