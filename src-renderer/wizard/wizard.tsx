@@ -4,7 +4,7 @@ import type { ReactElement } from 'react';
 import { useRef, useEffect } from 'react';
 import { useAppStore } from '../stores/app-store.js';
 import { useRecipeStore } from '../stores/recipe-store.js';
-import { STEPS, reachable, stepIssues, stepValid, type StepId } from './steps.js';
+import { STEPS, reachable, stepProblems, stepValid, type StepId } from './steps.js';
 import { StepArtifacts } from './step-artifacts.js';
 import { StepBuild } from './step-build.js';
 import { StepCloudConfig } from './step-cloud-config.js';
@@ -68,7 +68,7 @@ export function Wizard() {
   const info = STEPS[index]!;
   const View = VIEWS[step];
   const valid = stepValid(issues, info, blockers);
-  const problems = [...stepIssues(issues, info).map((i) => i.message), ...(blockers[step] ?? [])];
+  const problems = stepProblems(issues, info, blockers);
   const heading = useRef<HTMLDivElement>(null);
   const first = useRef(true);
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppErrorData } from '../errors/app-error.js';
 import type { DriveStatus } from '../drives/drive-types.js';
 import type { JobEvent, JobKind, JobResult, PhaseState, ProgressEvent } from '../jobs/job-events.js';
+import type { PreflightProblem } from '../preflight/preflight.js';
 import type { RecipeIssue } from '../recipe/parse-recipe.js';
 import type { Recipe } from '../recipe/recipe-schema.js';
 import { BOOT_MODES } from '../recipe/catalog.js';
@@ -105,8 +106,16 @@ export type ValidationResult =
       readonly recipe: Recipe;
       /** What the recipe asks that its image will not do: cloud-config keys applied only with the Kairos framework. */
       readonly notes?: ReadonlyArray<RecipeIssue>;
+      /** The preflight's warnings (no errors when ok), sorted by line. */
+      readonly problems: ReadonlyArray<PreflightProblem>;
     }
-  | { readonly ok: false; readonly issues: ReadonlyArray<RecipeIssue> };
+  | {
+      readonly ok: false;
+      /** The errors. */
+      readonly issues: ReadonlyArray<RecipeIssue>;
+      /** Every error and warning of the preflight, sorted by line. */
+      readonly problems: ReadonlyArray<PreflightProblem>;
+    };
 
 // ---- request payload schemas (checked at run time at every shell) -------------------------
 
@@ -129,6 +138,16 @@ const identity = z.strictObject({
   backingPath: z.string().max(4096).optional(),
 });
 
+/** Where the preflight looks on this machine: relative paths from relativeTo, the output folder as a build would write it. */
+const preflightPlace = {
+  /** An absolute folder relative paths in the recipe are read from (the CLI's working folder). */
+  relativeTo: path.optional(),
+  /** The output folder a build would be given (build.start's output). */
+  output: path.optional(),
+  /** false: the recipe's own checks only, not this machine's paths (printing a Dockerfile, checking a built image). */
+  machine: z.boolean().optional(),
+};
+
 export const RequestSchemas = {
   'engine.status': z.strictObject({}),
   'settings.get': z.strictObject({}),
@@ -139,7 +158,10 @@ export const RequestSchemas = {
     showVirtualTargets: z.boolean().optional(),
   }),
   /** A recipe value (the wizard), or YAML text (a file: then problems carry their line and column). */
-  'recipe.validate': z.union([z.strictObject({ recipe: recipeValue }), z.strictObject({ yaml: text })]),
+  'recipe.validate': z.union([
+    z.strictObject({ recipe: recipeValue, ...preflightPlace }),
+    z.strictObject({ yaml: text, ...preflightPlace }),
+  ]),
   'recipe.dockerfile': z.strictObject({
     recipe: recipeValue,
     /** Generate for this os-release (text) instead of reading the base image's. */

@@ -90,7 +90,7 @@ describe('recipe.validate', () => {
 
   it('answers a missing source with its path', async () => {
     const result = await client.request('recipe.validate', { recipe: { name: 'x' } });
-    expect(result).toEqual({ ok: false, issues: [{ path: 'source', message: 'is required' }] });
+    expect(result).toEqual({ ok: false, issues: [{ path: 'source', message: 'is required' }], problems: [{ path: 'source', message: 'is required', severity: 'error' }] });
   });
 
   it('refuses a request without the recipe field', async () => {
@@ -214,14 +214,14 @@ describe('jobs', () => {
   it('refuses to build an invalid recipe, naming the field, and starts no job', async () => {
     const error = await rejection(client.request('build.start', { recipe: { ...minimal, arch: 'sparc' } }));
     expect(error.code).toBe('recipe-invalid');
-    expect(error.message).toMatch(/^The recipe is not valid: arch: must be one of: /);
+    expect(error.message).toMatch(/^The recipe is not ready to build: arch: must be one of: /);
     expect(await client.request('jobs.list', {})).toEqual([]);
   });
 
   it('refuses to build for a Raspberry Pi 5, naming model and the reason, and starts no job', async () => {
     const error = await rejection(client.request('build.start', { recipe: { ...minimal, model: 'rpi5', arch: 'arm64' } }));
     expect(error.code).toBe('recipe-invalid');
-    expect(error.message).toMatch(/^The recipe is not valid: model: Raspberry Pi 5 is not supported: .*kairos-init rejects -m rpi5/);
+    expect(error.message).toMatch(/^The recipe is not ready to build: model: Raspberry Pi 5 is not supported: .*kairos-init rejects -m rpi5/);
     expect(await client.request('jobs.list', {})).toEqual([]);
   });
 
