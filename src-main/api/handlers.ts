@@ -158,12 +158,12 @@ export function createApiServer(options: ApiOptions): ApiServer {
     'build.start': async ({ recipe: value, output }) => {
       const recipe = await recipeOrThrow(value);
       const outputDir = await outputDirOf(recipe, output);
-      const jobId = jobs.start('build', `Build ${recipe.name}`, async (ctx) => (await import('../pipeline/build-pipeline.js')).runBuild({ recipe, outputDir }, ctx), recipe.name);
+      const jobId = jobs.start('build', `Build ${recipe.name}`, async (ctx) => (await import('../pipeline/build-pipeline.js')).runBuild({ recipe, outputDir }, ctx), { recipe });
       return { jobId };
     },
     'image.check': async ({ recipe: value, image }) => {
       const recipe = await recipeOrThrow(value);
-      const jobId = jobs.start('check', `Check ${image ?? recipe.name}`, async (ctx) => (await import('./image-check.js')).checkBuiltImage(recipe, image, ctx), recipe.name);
+      const jobId = jobs.start('check', `Check ${image ?? recipe.name}`, async (ctx) => (await import('./image-check.js')).checkBuiltImage(recipe, image, ctx), { recipe });
       return { jobId };
     },
     'iso.config': async ({ iso, cloudConfig, output }) => {
@@ -190,6 +190,7 @@ export function createApiServer(options: ApiOptions): ApiServer {
       const jobId = jobs.start('boot-test', `Test ${fileName(path)} (${label})`, async (ctx) =>
         // Netboot: the folder (or its script) served over HTTP and booted through qemu's iPXE.
         mode === 'netboot' ? (await import('../boot-test/run-netboot-test.js')).runNetbootTest(request, ctx) : (await import('../boot-test/run-boot-test.js')).runBootTest(request, ctx),
+        { inputs: { artifact: path, mode } },
       );
       return { jobId };
     },
@@ -231,7 +232,7 @@ export function createApiServer(options: ApiOptions): ApiServer {
           ...(bmap !== undefined ? { bmap } : {}),
           ...(cards ? { cards } : {}),
         };
-        const jobId = jobs.start('flash', `Flash ${fileName(resolve(image))} to ${targets.join(', ')}`, (ctx) => flashImage(request, ctx, warm));
+        const jobId = jobs.start('flash', `Flash ${fileName(resolve(image))} to ${targets.join(', ')}`, (ctx) => flashImage(request, ctx, warm), { inputs: { image: request.image } });
         return { jobId };
       } catch (error) {
         warm?.discard();
@@ -243,6 +244,7 @@ export function createApiServer(options: ApiOptions): ApiServer {
       return {};
     },
     'job.get': ({ jobId }) => jobs.get(jobId),
+    'job.log': ({ jobId }) => jobs.log(jobId),
     'jobs.list': () => jobs.list(),
   };
 

@@ -21,6 +21,7 @@ export const REQUEST_NAMES = [
   'flash.start',
   'job.cancel',
   'job.get',
+  'job.log',
   'jobs.list',
 ] as const;
 
