@@ -8,14 +8,14 @@ export const SHOTS = 'test-results/screenshots';
 
 const violations = new WeakMap<Page, string[]>();
 
-export async function openApp(page: Page): Promise<void> {
+export async function openApp(page: Page, loginUrl = process.env.KF_E2E_LOGIN!): Promise<void> {
   const seen: string[] = [];
   violations.set(page, seen);
   page.on('console', (m) => {
     if (/Content.Security.Policy|Refused to/i.test(m.text())) seen.push(m.text());
   });
   page.on('pageerror', (e) => seen.push(`page error: ${e.message}`));
-  await page.goto(process.env.KF_E2E_LOGIN!);
+  await page.goto(loginUrl);
   await expect(page.getByRole('heading', { name: 'Source', level: 2 })).toBeVisible();
   // The status chips are filled once the engine answered.
   await expect(page.getByLabel('What this machine offers')).toBeVisible();
@@ -54,11 +54,14 @@ export async function choosePassword(page: Page, password = 'e2e-password'): Pro
   await expect(page.getByText('A password is set, stored as a SHA-512 crypt hash')).toBeVisible();
 }
 
-/** One request to the engine as a program sends it (Bearer token); the answer's value, or it throws. */
-export async function engine<T>(request: APIRequestContext, name: string, payload: unknown = {}): Promise<T> {
-  const res = await request.post(`${process.env.KF_E2E_ORIGIN}/api/request/${name}`, {
+/**
+ * One request to the engine as a program sends it (Bearer token); the answer's value, or it throws.
+ * The suite's web shell, or another one (`at`).
+ */
+export async function engine<T>(request: APIRequestContext, name: string, payload: unknown = {}, at?: { readonly origin: string; readonly token: string }): Promise<T> {
+  const res = await request.post(`${at?.origin ?? process.env.KF_E2E_ORIGIN}/api/request/${name}`, {
     data: payload,
-    headers: { Authorization: `Bearer ${process.env.KF_E2E_TOKEN}` },
+    headers: { Authorization: `Bearer ${at?.token ?? process.env.KF_E2E_TOKEN}` },
   });
   const body = (await res.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
   if (!body.ok) throw new Error(`${name}: ${res.status()} ${body.error?.code ?? ''} ${body.error?.message ?? ''}`);
