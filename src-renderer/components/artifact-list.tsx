@@ -1,7 +1,6 @@
 // A finished build's artifacts, each with what can be done with it: Test in VM (the boot modes it
 // has, when this machine can boot them), Flash, and Download in the web shell (the files live on
 // the engine's machine). Shown by the Build step and by a build's history entry.
-import { useState } from 'react';
 import type { EngineStatus } from '../../src-shared/api/contract.js';
 import type { ArtifactInfo } from '../../src-shared/jobs/job-events.js';
 import { bootModesFor, type BootMode } from '../../src-shared/recipe/catalog.js';
@@ -9,7 +8,8 @@ import { formatBytes } from '../../src-shared/util/format.js';
 import { api } from '../api/api.js';
 import { artifactDownloadUrl } from '../api/downloads.js';
 import { useAppStore } from '../stores/app-store.js';
-import { ErrorBox, toErrorData } from './error-box.js';
+import { ErrorBox } from './error-box.js';
+import { useAction } from './use-action.js';
 import { clickLink } from './save-file.js';
 
 const BOOT_MODE_LABELS: Record<BootMode, string> = { bios: 'BIOS', uefi: 'UEFI', secureboot: 'Secure Boot', netboot: 'Netboot', virt: 'arm64 UEFI', rpi3: 'Raspberry Pi 3' };
@@ -23,16 +23,7 @@ function canBoot(status: EngineStatus | undefined, mode: BootMode): boolean {
 export function ArtifactList({ jobId, artifacts, onBootStarted }: { readonly jobId: string; readonly artifacts: ReadonlyArray<ArtifactInfo>; readonly onBootStarted: (jobId: string) => void }) {
   const status = useAppStore((s) => s.status);
   const setApp = useAppStore((s) => s.set);
-  const [error, setError] = useState<ReturnType<typeof toErrorData> | undefined>();
-
-  const run = async (work: () => Promise<void>): Promise<void> => {
-    setError(undefined);
-    try {
-      await work();
-    } catch (e) {
-      setError(toErrorData(e));
-    }
-  };
+  const [error, run] = useAction();
   const bootTest = (artifact: ArtifactInfo, mode: BootMode) => run(async () => onBootStarted((await api.startBootTest(artifact.path, mode)).jobId));
   const download = (index: number) => run(async () => clickLink(await artifactDownloadUrl(jobId, index)));
 

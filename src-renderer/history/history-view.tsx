@@ -2,12 +2,12 @@
 // job's detail: its phases, log (follow, wrap, copy, download), how it ended, its artifacts, and
 // what to do next: Rebuild or Edit the recipe it was built from, Flash or Test in VM an artifact,
 // flash or boot-test again.
-import { useState } from 'react';
 import type { JobSummary } from '../../src-shared/api/contract.js';
 import { formatDuration } from '../../src-shared/util/format.js';
 import { api } from '../api/api.js';
 import { ArtifactList } from '../components/artifact-list.js';
-import { ErrorBox, toErrorData } from '../components/error-box.js';
+import { ErrorBox } from '../components/error-box.js';
+import { useAction } from '../components/use-action.js';
 import { JobPanel } from '../components/job-panel.js';
 import { useAppStore } from '../stores/app-store.js';
 import { useJobsStore } from '../stores/jobs-store.js';
@@ -64,15 +64,7 @@ function HistoryList() {
 function JobActions({ job }: { readonly job: JobSummary }) {
   const set = useAppStore((s) => s.set);
   const replace = useRecipeStore((s) => s.replace);
-  const [error, setError] = useState<ReturnType<typeof toErrorData> | undefined>();
-  const run = async (work: () => Promise<void>): Promise<void> => {
-    setError(undefined);
-    try {
-      await work();
-    } catch (e) {
-      setError(toErrorData(e));
-    }
-  };
+  const [error, run] = useAction();
   const { recipe, inputs } = job;
   const artifact = inputs?.artifact;
   const mode = inputs?.mode;
