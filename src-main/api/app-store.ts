@@ -142,6 +142,11 @@ export class AppStore {
     }
   }
 
+  /** Resolves once the history writes queued so far are done (app quit), whether they worked or not. */
+  historyWritten(): Promise<void> {
+    return this.historyQueue.catch(() => undefined);
+  }
+
   /** Adds or replaces a job in the history, newest first, keeping the last HISTORY_LIMIT. */
   recordJob(summary: JobSummary): Promise<void> {
     const write = async (): Promise<void> => {

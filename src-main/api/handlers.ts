@@ -40,6 +40,8 @@ export interface ApiOptions {
   readonly shell: ShellKind;
   /** A native dialog; shells without one leave it out and the UI asks for typed paths. */
   readonly pickPath?: (request: PickRequest) => Promise<string | null>;
+  /** Shows a file in the system's file manager; shells without one leave it out (the web UI downloads). */
+  readonly showInFolder?: (path: string) => void;
 }
 
 export interface ApiServer {
@@ -245,6 +247,11 @@ export function createApiServer(options: ApiOptions): ApiServer {
     },
     'job.get': ({ jobId }) => jobs.get(jobId),
     'job.log': ({ jobId }) => jobs.log(jobId),
+    'artifact.show': async ({ jobId, index }) => {
+      if (!options.showInFolder) throw new AppError('bad-request', 'Only the desktop app can open a folder', { hint: 'Download the artifact instead' });
+      options.showInFolder((await jobs.artifact(jobId, index)).path);
+      return {};
+    },
     'jobs.list': () => jobs.list(),
   };
 

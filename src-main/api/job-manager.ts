@@ -6,7 +6,7 @@
 // a file, so a job still shows whole after the app restarted.
 import type { JobDetail, JobInputs, JobLog, JobSummary } from '../../src-shared/api/contract.js';
 import { AppError } from '../../src-shared/errors/app-error.js';
-import type { JobEvent, JobKind, JobResult } from '../../src-shared/jobs/job-events.js';
+import type { ArtifactInfo, JobEvent, JobKind, JobResult } from '../../src-shared/jobs/job-events.js';
 import type { JobContext } from '../jobs/job-context.js';
 import { startJob, type RunningJob } from '../jobs/job-runner.js';
 import { DROPPED_NOTE, LogTail } from '../jobs/log-tail.js';
@@ -172,6 +172,8 @@ export class JobManager {
 
   /** A job of the history, or the error saying it is not there. */
   private async recorded(jobId: string): Promise<JobSummary> {
+    // A job that left the memory just now may be on its way to the file: read it once there.
+    await this.store.historyWritten();
     const old = (await this.store.history()).find((h) => h.jobId === jobId);
     if (old) return settled(old);
     throw new AppError('bad-request', `No job ${jobId}`, { hint: 'The app keeps the last 50 jobs; this one is no longer in its history' });
@@ -190,6 +192,14 @@ export class JobManager {
     return { summary, trail: { phases: summary.phases ?? [], log: lines.slice(-LOG_KEPT), logTotal: lines.length } };
   }
 
+  /** The n-th artifact of a job that ended done, or the error saying why there is none. */
+  async artifact(jobId: string, index: number): Promise<ArtifactInfo> {
+    const { summary } = await this.get(jobId);
+    const artifact = summary.state === 'done' ? summary.result?.artifacts?.[index] : undefined;
+    if (!artifact) throw new AppError('bad-request', `${summary.title} has no artifact ${index + 1}`, { hint: 'Pick an artifact listed with the job' });
+    return artifact;
+  }
+
   /** A job's whole kept log: the newest 2 MiB. */
   async log(jobId: string): Promise<JobLog> {
     const live = this.logs.get(jobId);
@@ -203,6 +213,7 @@ export class JobManager {
   /** Running jobs first, then the history (recently ended jobs as this engine saw them end). */
   async list(): Promise<JobSummary[]> {
     const running = [...this.running.values()].map((r) => r.summary);
+    await this.store.historyWritten();
     const history = await this.store.history();
     const written = new Set(history.map((h) => h.jobId));
     const unwritten = [...this.ended.values()].filter((e) => !written.has(e.jobId)).reverse();
@@ -216,5 +227,7 @@ export class JobManager {
     for (const job of jobs) job.cancel();
     await Promise.allSettled(jobs.map((j) => j.finished));
     await Promise.allSettled([...this.logs].map(([jobId, log]) => this.saveLog(jobId, log)));
+    // How they ended, written before the app goes (else the next run reads them as cut short).
+    await this.store.historyWritten();
   }
 }

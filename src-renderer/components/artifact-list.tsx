@@ -1,6 +1,6 @@
 // A finished build's artifacts, each with what can be done with it: Test in VM (the boot modes it
-// has, when this machine can boot them), Flash, and Download in the web shell (the files live on
-// the engine's machine). Shown by the Build step and by a build's history entry.
+// has, when this machine can boot them), Flash, Download in the web shell (the files live on the
+// engine's machine) and Show in folder in the desktop app. Shown by the Build step and by a build's history entry.
 import type { EngineStatus } from '../../src-shared/api/contract.js';
 import type { ArtifactInfo } from '../../src-shared/jobs/job-events.js';
 import { bootModesFor, type BootMode } from '../../src-shared/recipe/catalog.js';
@@ -54,6 +54,11 @@ export function ArtifactList({ jobId, artifacts, onBootStarted }: { readonly job
               {status?.shell === 'web' && a.kind !== 'netboot' && (
                 <button type="button" className="secondary" onClick={() => void download(index)}>
                   Download <span className="sr-only">{a.path.split('/').pop()}</span>
+                </button>
+              )}
+              {status?.shell === 'electron' && (
+                <button type="button" className="secondary" onClick={() => void run(async () => void (await api.showArtifact(jobId, index)))}>
+                  Show in folder
                 </button>
               )}
               <button type="button" className="primary" onClick={() => setApp({ flashImage: a.path, step: 'flash', view: 'wizard' })}>

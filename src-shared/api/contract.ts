@@ -244,6 +244,8 @@ export const RequestSchemas = {
   }),
   'job.cancel': z.strictObject({ jobId: z.string().min(1).max(100) }),
   'job.get': z.strictObject({ jobId: z.string().min(1).max(100) }),
+  /** Shows a recorded build's n-th artifact in the file manager (Electron only). */
+  'artifact.show': z.strictObject({ jobId: z.string().min(1).max(100), index: z.number().int().min(0).max(9999) }),
   /** A job's whole kept log (the detail view's Copy and Download). */
   'job.log': z.strictObject({ jobId: z.string().min(1).max(100) }),
   'jobs.list': z.strictObject({}),
@@ -275,6 +277,7 @@ export interface ResponseMap {
   'job.cancel': Record<string, never>;
   'job.get': JobDetail;
   'job.log': JobLog;
+  'artifact.show': Record<string, never>;
   'jobs.list': ReadonlyArray<JobSummary>;
 }
 

@@ -22,6 +22,7 @@ export const REQUEST_NAMES = [
   'job.cancel',
   'job.get',
   'job.log',
+  'artifact.show',
   'jobs.list',
 ] as const;
 
