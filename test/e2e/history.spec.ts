@@ -80,7 +80,7 @@ test("a build's history entry survives a restart of the web shell and shows its 
   const artifacts = page.getByRole('list', { name: 'Artifacts' });
   await expect(artifacts.getByTestId('artifact-path')).toHaveText(artifact!.path);
   await expectAccessible(page, "a build's history entry");
-  await shot(page, 'history-detail');
+  await shot(page, '11-history');
   const [download] = await Promise.all([page.waitForEvent('download'), artifacts.getByRole('button', { name: /^Download/ }).click()]);
   expect(download.suggestedFilename()).toBe('history-e2e.rootfs.tar.zst');
   const bytes = await readFile(await download.path());
@@ -91,5 +91,19 @@ test("a build's history entry survives a restart of the web shell and shows its 
   await page.getByRole('button', { name: 'Edit recipe' }).click();
   await expect(page.getByRole('heading', { name: 'Source', level: 2 })).toBeVisible();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('history-e2e');
+
+  // Rebuild starts the same recipe again and follows it in the Build step (cancelled here: the
+  // build itself is the test above).
+  await page.getByRole('button', { name: 'All jobs (history)' }).click();
+  await page.getByRole('row').filter({ hasText: 'Build history-e2e' }).getByRole('button', { name: 'Build history-e2e' }).click();
+  await page.getByRole('button', { name: 'Rebuild' }).click();
+  await expect(page.getByRole('heading', { name: 'Build', level: 2 })).toBeVisible();
+  const builds = async (): Promise<JobSummary[]> => (await engine<JobSummary[]>(page.request, 'jobs.list', {}, shell)).filter((j) => j.title === 'Build history-e2e');
+  await expect.poll(async () => (await builds()).length).toBe(2);
+  const again = (await builds()).find((j) => j.jobId !== jobId)!;
+  expect(again.recipe).toEqual(before.recipe);
+  await expect(page.getByTestId('job-build')).toHaveAttribute('data-state', 'running');
+  await page.getByTestId('job-build').getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByTestId('job-build')).toHaveAttribute('data-state', 'cancelled', { timeout: 120_000 });
   expectCleanConsole(page);
 });
