@@ -86,6 +86,10 @@ test("a build's history entry survives a restart of the web shell and shows its 
   const bytes = await readFile(await download.path());
   expect(bytes.length).toBe(artifact!.size);
   expect(createHash('sha256').update(bytes).digest('hex')).toBe(artifact!.sha256);
+  // An artifact deleted since is said on the page, not left to a failed download.
+  await rm(artifact!.path);
+  await artifacts.getByRole('button', { name: /^Download/ }).click();
+  await expect(page.getByText("This artifact is no longer on the engine's machine, or is not a file")).toBeVisible();
 
   // Edit recipe opens the snapshot in the wizard.
   await page.getByRole('button', { name: 'Edit recipe' }).click();
