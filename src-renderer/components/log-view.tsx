@@ -37,7 +37,7 @@ export function LogView({ lines, label, source }: { readonly lines: ReadonlyArra
   return (
     <div className="log-view">
       {source && (
-        <div className="log-tools" role="group" aria-label={`${label} tools`}>
+        <div className="log-tools" role="group" aria-label="Log tools">
           <label>
             <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
           </label>
