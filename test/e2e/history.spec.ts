@@ -47,7 +47,9 @@ test("a build's history entry survives a restart of the web shell and shows its 
   // A new web shell on the same data folder: nothing of the job in memory, all from the history.
   await stopWebShell(shell.child.pid!);
   shell = await startWebShell(dataDir);
-  await openApp(page, shell.loginUrl);
+  // The page as a new tab of the second shell finds it (its console is still watched since openApp).
+  await page.goto(shell.loginUrl);
+  await expect(page.getByLabel('What this machine offers')).toBeVisible();
   await page.getByRole('button', { name: 'All jobs (history)' }).click();
   await expect(page.getByRole('heading', { name: 'History', level: 2 })).toBeVisible();
   const row = page.getByRole('row').filter({ hasText: 'Build history-e2e' });

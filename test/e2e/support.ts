@@ -8,14 +8,14 @@ export const SHOTS = 'test-results/screenshots';
 
 const violations = new WeakMap<Page, string[]>();
 
-export async function openApp(page: Page, loginUrl = process.env.KF_E2E_LOGIN!): Promise<void> {
+export async function openApp(page: Page): Promise<void> {
   const seen: string[] = [];
   violations.set(page, seen);
   page.on('console', (m) => {
     if (/Content.Security.Policy|Refused to/i.test(m.text())) seen.push(m.text());
   });
   page.on('pageerror', (e) => seen.push(`page error: ${e.message}`));
-  await page.goto(loginUrl);
+  await page.goto(process.env.KF_E2E_LOGIN!);
   await expect(page.getByRole('heading', { name: 'Source', level: 2 })).toBeVisible();
   // The status chips are filled once the engine answered.
   await expect(page.getByLabel('What this machine offers')).toBeVisible();
