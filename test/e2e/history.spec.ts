@@ -83,6 +83,10 @@ test("a build's history entry survives a restart of the web shell and shows its 
   await expect(artifacts.getByTestId('artifact-path')).toHaveText(artifact!.path);
   await expectAccessible(page, "a build's history entry");
   await shot(page, '11-history');
+  await page.getByLabel('Theme').selectOption('dark');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expectAccessible(page, "a build's history entry, dark theme");
+  await page.getByLabel('Theme').selectOption('light');
   const [download] = await Promise.all([page.waitForEvent('download'), artifacts.getByRole('button', { name: /^Download/ }).click()]);
   expect(download.suggestedFilename()).toBe('history-e2e.rootfs.tar.zst');
   const bytes = await readFile(await download.path());
