@@ -73,7 +73,13 @@ test("a build's history entry survives a restart of the web shell and shows its 
   await expect(page.getByRole('button', { name: 'Rebuild' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Edit recipe' })).toBeVisible();
 
-  // The whole log downloads as the engine kept it.
+  // Wrap is the user's to turn off; Copy and Download take the whole log as the engine kept it.
+  await panel.getByLabel('Wrap lines').uncheck();
+  await expect(log).toHaveCSS('white-space', 'pre');
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await panel.getByRole('button', { name: 'Copy', exact: true }).click();
+  await expect(panel.getByText('Copied the log')).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(logBefore);
   const [logDownload] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Download', exact: true }).click()]);
   expect(logDownload.suggestedFilename()).toBe(`${jobId}.log`);
   expect(await readFile(await logDownload.path(), 'utf8')).toBe(logBefore);
