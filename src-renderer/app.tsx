@@ -1,5 +1,5 @@
 // The window: header with the engine's status and the theme, the steps and the saved recipes and
-// recent jobs on the side, the wizard in the middle.
+// recent jobs on the side, the wizard (or the job history) in the middle.
 import { useEffect } from 'react';
 import { api } from './api/api.js';
 import { formatDuration } from '../src-shared/util/format.js';
@@ -8,6 +8,7 @@ import { useJobsStore } from './stores/jobs-store.js';
 import { useRecipeStore } from './stores/recipe-store.js';
 import { StepNav, Wizard } from './wizard/wizard.js';
 import { SavedRecipes } from './components/saved-recipes.js';
+import { HistoryView } from './history/history-view.js';
 import type { Theme } from '../src-shared/api/contract.js';
 
 function StatusChips() {
@@ -48,11 +49,14 @@ function ThemePicker() {
 
 function RecentJobs() {
   const summaries = useJobsStore((s) => s.summaries);
+  const view = useAppStore((s) => s.view);
   const set = useAppStore((s) => s.set);
-  if (summaries.length === 0) return null;
   return (
     <section className="side-section" aria-labelledby="recent-title">
       <h2 id="recent-title">Recent</h2>
+      <button type="button" className="link history-link" aria-current={view === 'history' ? 'page' : undefined} onClick={() => set({ view: 'history', historyJobId: undefined })}>
+        All jobs (history)
+      </button>
       <ul className="recent">
         {summaries.slice(0, 8).map((j) => (
           <li key={j.jobId}>
@@ -60,7 +64,7 @@ function RecentJobs() {
               type="button"
               className="link"
               // Builds, image checks and ISO config swaps (run from the CLI too) show in the Build step.
-              onClick={() => set(j.kind === 'flash' ? { flashJobId: j.jobId, step: 'flash' } : j.kind === 'boot-test' ? { bootJobId: j.jobId, step: 'build' } : { buildJobId: j.jobId, step: 'build' })}
+              onClick={() => set(j.kind === 'flash' ? { flashJobId: j.jobId, step: 'flash', view: 'wizard' } : j.kind === 'boot-test' ? { bootJobId: j.jobId, step: 'build', view: 'wizard' } : { buildJobId: j.jobId, step: 'build', view: 'wizard' })}
             >
               {j.title}
             </button>
@@ -77,6 +81,8 @@ export function App() {
   const theme = useAppStore((s) => s.settings?.theme ?? 'system');
   const toast = useAppStore((s) => s.toast);
   const name = useRecipeStore((s) => s.draft.name);
+  const view = useAppStore((s) => s.view);
+  const set = useAppStore((s) => s.set);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -96,8 +102,11 @@ export function App() {
       </header>
       <div className="app-body">
         <aside className="sidebar">
-          <StepNav />
-          <SavedRecipes />
+          {/* A step or a saved recipe picked leaves the history for the wizard. */}
+          <div onClickCapture={() => view !== 'wizard' && set({ view: 'wizard' })}>
+            <StepNav />
+            <SavedRecipes />
+          </div>
           <RecentJobs />
         </aside>
         <main id="main" tabIndex={-1}>
@@ -106,7 +115,7 @@ export function App() {
               {toast}
             </div>
           )}
-          <Wizard />
+          {view === 'history' ? <HistoryView /> : <Wizard />}
         </main>
       </div>
     </div>

@@ -41,6 +41,8 @@ export interface ApiOptions {
   readonly shell: ShellKind;
   /** A native dialog; shells without one leave it out and the UI asks for typed paths. */
   readonly pickPath?: (request: PickRequest) => Promise<string | null>;
+  /** Shows a file in the system's file manager; shells without one leave it out (the web UI downloads). */
+  readonly showInFolder?: (path: string) => void;
 }
 
 export interface ApiServer {
@@ -183,12 +185,12 @@ export function createApiServer(options: ApiOptions): ApiServer {
       if (!checked.ok || !checked.recipe) throw preflightError(checked.problems);
       const recipe = checked.recipe;
       const outputDir = await outputDirOf(recipe, output);
-      const jobId = jobs.start('build', `Build ${recipe.name}`, async (ctx) => (await import('../pipeline/build-pipeline.js')).runBuild({ recipe, outputDir }, ctx), recipe.name);
+      const jobId = jobs.start('build', `Build ${recipe.name}`, async (ctx) => (await import('../pipeline/build-pipeline.js')).runBuild({ recipe, outputDir }, ctx), { recipe });
       return { jobId };
     },
     'image.check': async ({ recipe: value, image }) => {
       const recipe = await recipeOrThrow(value);
-      const jobId = jobs.start('check', `Check ${image ?? recipe.name}`, async (ctx) => (await import('./image-check.js')).checkBuiltImage(recipe, image, ctx), recipe.name);
+      const jobId = jobs.start('check', `Check ${image ?? recipe.name}`, async (ctx) => (await import('./image-check.js')).checkBuiltImage(recipe, image, ctx), { recipe });
       return { jobId };
     },
     'iso.config': async ({ iso, cloudConfig, output }) => {
@@ -215,6 +217,7 @@ export function createApiServer(options: ApiOptions): ApiServer {
       const jobId = jobs.start('boot-test', `Test ${fileName(path)} (${label})`, async (ctx) =>
         // Netboot: the folder (or its script) served over HTTP and booted through qemu's iPXE.
         mode === 'netboot' ? (await import('../boot-test/run-netboot-test.js')).runNetbootTest(request, ctx) : (await import('../boot-test/run-boot-test.js')).runBootTest(request, ctx),
+        { inputs: { artifact: path, mode } },
       );
       return { jobId };
     },
@@ -256,7 +259,7 @@ export function createApiServer(options: ApiOptions): ApiServer {
           ...(bmap !== undefined ? { bmap } : {}),
           ...(cards ? { cards } : {}),
         };
-        const jobId = jobs.start('flash', `Flash ${fileName(resolve(image))} to ${targets.join(', ')}`, (ctx) => flashImage(request, ctx, warm));
+        const jobId = jobs.start('flash', `Flash ${fileName(resolve(image))} to ${targets.join(', ')}`, (ctx) => flashImage(request, ctx, warm), { inputs: { image: request.image } });
         return { jobId };
       } catch (error) {
         warm?.discard();
@@ -268,6 +271,12 @@ export function createApiServer(options: ApiOptions): ApiServer {
       return {};
     },
     'job.get': ({ jobId }) => jobs.get(jobId),
+    'job.log': ({ jobId }) => jobs.log(jobId),
+    'artifact.show': async ({ jobId, index }) => {
+      if (!options.showInFolder) throw new AppError('bad-request', 'Only the desktop app can open a folder', { hint: 'Download the artifact instead' });
+      options.showInFolder((await jobs.artifact(jobId, index)).path);
+      return {};
+    },
     'jobs.list': () => jobs.list(),
   };
 

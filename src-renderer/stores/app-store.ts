@@ -8,6 +8,9 @@ interface AppState {
   readonly status: EngineStatus | undefined;
   readonly settings: Settings | undefined;
   readonly step: StepId;
+  /** The main area: the wizard, or the job history (with the job whose detail is open). */
+  readonly view: 'wizard' | 'history';
+  readonly historyJobId: string | undefined;
   readonly buildJobId: string | undefined;
   readonly flashJobId: string | undefined;
   readonly bootJobId: string | undefined;
@@ -23,6 +26,8 @@ export const useAppStore = create<AppState>((set) => ({
   status: undefined,
   settings: undefined,
   step: 'source',
+  view: 'wizard',
+  historyJobId: undefined,
   buildJobId: undefined,
   flashJobId: undefined,
   bootJobId: undefined,

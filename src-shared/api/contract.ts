@@ -8,7 +8,7 @@ import type { JobEvent, JobKind, JobResult, PhaseState, ProgressEvent } from '..
 import type { PreflightProblem } from '../preflight/preflight.js';
 import type { RecipeIssue } from '../recipe/parse-recipe.js';
 import type { Recipe } from '../recipe/recipe-schema.js';
-import { BOOT_MODES } from '../recipe/catalog.js';
+import { BOOT_MODES, type BootMode } from '../recipe/catalog.js';
 import { EVENT_NAMES, REQUEST_NAMES, methodName, type EventName, type RequestName } from './request-names.js';
 
 // ---- data types --------------------------------------------------------------------------
@@ -61,6 +61,31 @@ export interface JobSummary {
   readonly state: JobState;
   readonly result?: JobResult;
   readonly error?: AppErrorData;
+  /** The recipe as it was when the job started (builds, image checks): Rebuild and Edit recipe use it. */
+  readonly recipe?: Recipe;
+  /** What a flash or boot test was given, to run it again from the history. */
+  readonly inputs?: JobInputs;
+  /** The job's phases as they ended (recorded when it ends). */
+  readonly phases?: ReadonlyArray<JobPhase>;
+}
+
+export interface JobInputs {
+  /** The image a flash wrote. */
+  readonly image?: string;
+  /** The artifact a boot test booted, and how. */
+  readonly artifact?: string;
+  readonly mode?: BootMode;
+}
+
+/** A job's whole kept log (job.log): the newest 2 MiB of it. */
+export interface JobLog {
+  readonly text: string;
+  /** How many lines the job logged in all (known for this engine's jobs only). */
+  readonly lines?: number;
+  /** Older lines were dropped to keep 2 MiB, or the log is gone (see `missing`). */
+  readonly truncated: boolean;
+  /** No log is kept for this job: an older version's job, or its file could not be written. */
+  readonly missing?: boolean;
 }
 
 export interface JobPhase {
@@ -79,10 +104,10 @@ export interface JobTrail {
   readonly logTotal: number;
 }
 
-/** One job as the engine knows it: its summary, and its trail while the engine still has it. */
+/** One job as the engine knows it: its summary, and its trail (from the history's log file for older jobs). */
 export interface JobDetail {
   readonly summary: JobSummary;
-  /** Absent for older jobs: the history keeps summaries only. */
+  /** Absent for jobs recorded by older versions, which kept summaries only. */
   readonly trail?: JobTrail;
 }
 
@@ -241,6 +266,10 @@ export const RequestSchemas = {
   }),
   'job.cancel': z.strictObject({ jobId: z.string().min(1).max(100) }),
   'job.get': z.strictObject({ jobId: z.string().min(1).max(100) }),
+  /** Shows a recorded build's n-th artifact in the file manager (Electron only). */
+  'artifact.show': z.strictObject({ jobId: z.string().min(1).max(100), index: z.number().int().min(0).max(9999) }),
+  /** A job's whole kept log (the detail view's Copy and Download). */
+  'job.log': z.strictObject({ jobId: z.string().min(1).max(100) }),
   'jobs.list': z.strictObject({}),
 } as const satisfies Record<RequestName, z.ZodType>;
 
@@ -269,6 +298,8 @@ export interface ResponseMap {
   'flash.start': { readonly jobId: string };
   'job.cancel': Record<string, never>;
   'job.get': JobDetail;
+  'job.log': JobLog;
+  'artifact.show': Record<string, never>;
   'jobs.list': ReadonlyArray<JobSummary>;
 }
 

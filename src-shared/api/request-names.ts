@@ -21,6 +21,8 @@ export const REQUEST_NAMES = [
   'flash.start',
   'job.cancel',
   'job.get',
+  'job.log',
+  'artifact.show',
   'jobs.list',
 ] as const;
 
