@@ -8,6 +8,7 @@ import { useJobsStore } from './stores/jobs-store.js';
 import { useRecipeStore } from './stores/recipe-store.js';
 import { StepNav, Wizard } from './wizard/wizard.js';
 import { SavedRecipes } from './components/saved-recipes.js';
+import { Sidebar } from './components/sidebar.js';
 import type { Theme } from '../src-shared/api/contract.js';
 
 function StatusChips() {
@@ -95,11 +96,11 @@ export function App() {
         <ThemePicker />
       </header>
       <div className="app-body">
-        <aside className="sidebar">
+        <Sidebar>
           <StepNav />
           <SavedRecipes />
           <RecentJobs />
-        </aside>
+        </Sidebar>
         <main id="main" tabIndex={-1}>
           {toast && (
             <div className="toast" role="status">
