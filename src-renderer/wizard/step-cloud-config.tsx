@@ -5,12 +5,19 @@ import { readCloudConfigForm, validateCloudConfig, writeCloudConfigForm, type Cl
 import { FRAMEWORK_ONLY, plainImageSeed } from '../../src-shared/cloud-config/plain-image.js';
 import { hasFramework } from '../../src-shared/recipe/has-framework.js';
 import { Field } from '../components/field.js';
+import { LinesArea } from '../components/lines-area.js';
 import { LocaleFields, PasswordField, WifiFields } from './device-fields.js';
 import { useAppStore } from '../stores/app-store.js';
 import { useRecipeStore } from '../stores/recipe-store.js';
 
 // CodeMirror is big: it loads when this step is first shown, not with the app.
 const YamlEditor = lazy(() => import('../components/yaml-editor.js').then((m) => ({ default: m.YamlEditor })));
+
+const sshKeyLines = (typed: string): string[] =>
+  typed
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
 
 export function StepCloudConfig() {
   const text = useRecipeStore((s) => s.draft.cloudConfig ?? '');
@@ -65,16 +72,7 @@ export function StepCloudConfig() {
           </Field>
         </div>
         <Field label="SSH keys" hint="Every image runs an SSH server. One key per line: a public key, or github:USER / gitlab:USER to fetch theirs">
-          {(p) => (
-            <textarea
-              {...p}
-              className="code"
-              rows={3}
-              spellCheck={false}
-              value={form.sshKeys.join('\n')}
-              onChange={(e) => update({ sshKeys: e.target.value.split('\n').map((l) => l.trim()).filter(Boolean) })}
-            />
-          )}
+          {(p) => <LinesArea field={p} rows={3} text={form.sshKeys.join('\n')} canonical={(typed) => sshKeyLines(typed).join('\n')} onChange={(typed) => update({ sshKeys: sshKeyLines(typed) })} />}
         </Field>
         <label className="check">
           <input type="checkbox" checked={form.sshKeysOnly} onChange={(e) => update({ sshKeysOnly: e.target.checked })} />

@@ -17,8 +17,3 @@ export function formatTemplateValues(values: Readonly<Record<string, string>>): 
     .map(([k, v]) => `${k}=${v}`)
     .join('\n');
 }
-
-/** Whether a text means exactly these values (same names, same values, same order). */
-export function textMeans(text: string, values: Readonly<Record<string, string>>): boolean {
-  return formatTemplateValues(parseTemplateValues(text)) === formatTemplateValues(values);
-}

@@ -33,6 +33,18 @@ test('a second line typed in Template values stays a second value', async ({ pag
   await expect(recipe).toContainText(/values:\s+BaseImage: ubuntu:24.04\s+Greeting: hello world\s/);
 });
 
+test('a second SSH key typed on a new line stays a second key', async ({ page }) => {
+  // The same box-eats-line-breaks bug as Template values, in the Cloud-config step's SSH keys.
+  await openApp(page);
+  for (let i = 0; i < 3; i++) await next(page);
+  const keys = page.getByLabel('SSH keys');
+  await keys.pressSequentially('github:alice');
+  await page.keyboard.press('Enter');
+  await keys.pressSequentially('github:bob');
+  await expect(keys).toHaveValue('github:alice\ngithub:bob');
+  await expect(page.getByTestId('yaml-editor').locator('.cm-content')).toContainText(/ssh_authorized_keys:.*- github:alice.*- github:bob/);
+});
+
 test('while the cloud-config YAML has an error the form keeps its values and says why it is locked', async ({ page }) => {
   await openApp(page);
   for (let i = 0; i < 3; i++) await next(page);
