@@ -60,6 +60,7 @@ test('while the cloud-config YAML has an error the form keeps its values and say
   await expect(userName).toHaveValue('kairos');
   await expect(userName).toBeDisabled();
   await expect(page.getByText(/fix the YAML error .* to edit these fields again/i)).toBeVisible();
+  await expectAccessible(page, 'Cloud-config locked by a YAML error');
   // Fixed by typing: the form is editable again and what is typed lands in the YAML.
   for (let i = 0; i < 'hostname: [broken'.length; i++) await page.keyboard.press('Backspace');
   await expect(userName).toBeEnabled();
