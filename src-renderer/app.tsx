@@ -9,6 +9,7 @@ import { useRecipeStore } from './stores/recipe-store.js';
 import { StepNav, Wizard } from './wizard/wizard.js';
 import { SavedRecipes } from './components/saved-recipes.js';
 import { HistoryView } from './history/history-view.js';
+import { Sidebar } from './components/sidebar.js';
 import type { Theme } from '../src-shared/api/contract.js';
 
 function StatusChips() {
@@ -101,14 +102,14 @@ export function App() {
         <ThemePicker />
       </header>
       <div className="app-body">
-        <aside className="sidebar">
+        <Sidebar>
           {/* A step or a saved recipe picked leaves the history for the wizard. */}
           <div onClickCapture={() => view !== 'wizard' && set({ view: 'wizard' })}>
             <StepNav />
             <SavedRecipes />
           </div>
           <RecentJobs />
-        </aside>
+        </Sidebar>
         <main id="main" tabIndex={-1}>
           {toast && (
             <div className="toast" role="status">

@@ -1,10 +1,10 @@
 // The wizard frame: the step list (a real nav, keyboard friendly), the current step, and
 // Back/Next, with Next disabled until the step is valid.
-import type { ReactElement } from 'react';
-import { useRef, useEffect } from 'react';
+import type { ReactElement, RefObject } from 'react';
+import { useRef, useEffect, useLayoutEffect, useState } from 'react';
 import { useAppStore } from '../stores/app-store.js';
 import { useRecipeStore } from '../stores/recipe-store.js';
-import { STEPS, reachable, stepProblems, stepValid, type StepId } from './steps.js';
+import { STEPS, reachable, stepIssues, stepProblems, stepValid, type StepId } from './steps.js';
 import { StepArtifacts } from './step-artifacts.js';
 import { StepBuild } from './step-build.js';
 import { StepCloudConfig } from './step-cloud-config.js';
@@ -13,6 +13,7 @@ import { StepReview } from './step-review.js';
 import { StepSource } from './step-source.js';
 import { StepSystem } from './step-system.js';
 import { StepTrustedBoot } from './step-trusted-boot.js';
+import { unshownProblems } from './unshown-problems.js';
 
 const VIEWS: Record<StepId, () => ReactElement> = {
   source: StepSource,
@@ -59,6 +60,26 @@ export function StepNav() {
   );
 }
 
+/**
+ * The problem messages the step shows right now (visible field errors and problem lists), measured
+ * after each render and when a section opens or closes, so the footer can list the others.
+ */
+function useShownProblemTexts(body: RefObject<HTMLDivElement | null>): ReadonlyArray<string> {
+  const [texts, setTexts] = useState<ReadonlyArray<string>>([]);
+  useLayoutEffect(() => {
+    const root = body.current;
+    if (!root) return;
+    const measure = (): void => {
+      const now = [...root.querySelectorAll<HTMLElement>('.error, .issues li')].filter((el) => el.checkVisibility()).map((el) => el.textContent ?? '');
+      setTexts((before) => (before.length === now.length && before.every((t, i) => t === now[i]) ? before : now));
+    };
+    measure();
+    root.addEventListener('toggle', measure, true);
+    return () => root.removeEventListener('toggle', measure, true);
+  });
+  return texts;
+}
+
 export function Wizard() {
   const step = useAppStore((s) => s.step);
   const blockers = useAppStore((s) => s.blockers);
@@ -71,6 +92,10 @@ export function Wizard() {
   const problems = stepProblems(issues, info, blockers);
   const heading = useRef<HTMLDivElement>(null);
   const first = useRef(true);
+  const shownTexts = useShownProblemTexts(heading);
+  const own = stepIssues(issues, info);
+  // The footer counts `problems`: the fields' issues (named after their field) and the other blockers.
+  const unshown = valid ? [] : unshownProblems(own, problems.filter((m) => !own.some((i) => i.message === m)), shownTexts);
 
   // Moving to a step moves focus to its title, so keyboard and screen-reader users follow along.
   useEffect(() => {
@@ -91,6 +116,16 @@ export function Wizard() {
       <div ref={heading} className="step-body">
         <View />
       </div>
+      {editing && unshown.length > 0 && (
+        <ul className="issues step-problems" aria-label="Problems on this step">
+          {unshown.map((p, n) => (
+            <li key={n} className="error">
+              {p.field ? <strong>{p.field}: </strong> : null}
+              {p.message}
+            </li>
+          ))}
+        </ul>
+      )}
       {editing && (
         <div className="wizard-footer">
           <button type="button" className="secondary" disabled={index === 0} onClick={() => set({ step: STEPS[index - 1]!.id })}>
