@@ -8,11 +8,15 @@ import { PathInput } from '../components/path-input.js';
 import { ErrorBox, toErrorData } from '../components/error-box.js';
 import { useAppStore } from '../stores/app-store.js';
 import { issueAt, useRecipeStore } from '../stores/recipe-store.js';
+import type { ArtifactKind } from '../../src-shared/recipe/catalog.js';
+import { artifactsForTrustedBoot } from '../../src-shared/recipe/trusted-boot-artifacts.js';
 
 type Mode = 'off' | 'generate' | 'folder';
 
 export function StepTrustedBoot() {
   const trusted = useRecipeStore((s) => s.draft.trustedBoot ?? {});
+  const artifacts = useRecipeStore((s) => (s.draft.artifacts ?? []) as ReadonlyArray<ArtifactKind>);
+  const [artifactNote, setArtifactNote] = useState<string | undefined>();
   const issues = useRecipeStore((s) => s.issues);
   const patch = useRecipeStore((s) => s.patch);
   const setBlockers = useAppStore((s) => s.setBlockers);
@@ -58,9 +62,14 @@ export function StepTrustedBoot() {
         error={issueAt(issues, 'trustedBoot')}
         onChange={(next) => {
           const enroll = trusted.enroll ? { enroll: trusted.enroll } : {};
-          if (next === 'off') patch({ trustedBoot: { enabled: false } });
-          else if (next === 'generate') patch({ trustedBoot: { enabled: true, ...enroll } });
-          else patch({ trustedBoot: { enabled: true, keysFolder: trusted.keysFolder ?? '', ...enroll } });
+          // The artifacts follow at once (a Trusted Boot system boots only from a signed UKI),
+          // and the step says what changed rather than leaving an error for the Artifacts step.
+          const switched = (next === 'off') !== (mode === 'off') ? artifactsForTrustedBoot(artifacts, next !== 'off') : undefined;
+          const withArtifacts = switched ? { artifacts: switched.artifacts as ['iso'] } : {};
+          if (switched) setArtifactNote(switched.note);
+          if (next === 'off') patch({ trustedBoot: { enabled: false }, ...withArtifacts });
+          else if (next === 'generate') patch({ trustedBoot: { enabled: true, ...enroll }, ...withArtifacts });
+          else patch({ trustedBoot: { enabled: true, keysFolder: trusted.keysFolder ?? '', ...enroll }, ...withArtifacts });
         }}
         options={[
           { value: 'off', label: 'Off', description: 'GRUB boots the image (any machine)' },
@@ -68,6 +77,11 @@ export function StepTrustedBoot() {
           { value: 'folder', label: 'Use my keys', description: 'A folder with PK, KEK, db and the TPM PCR key' },
         ]}
       />
+      {artifactNote && (
+        <p className="notice" role="status" data-testid="trusted-boot-artifacts">
+          {artifactNote}
+        </p>
+      )}
       {mode !== 'off' && (
         <Choices<SecureBootEnroll>
           legend="Key enrolment from the ISO"

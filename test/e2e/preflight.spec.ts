@@ -60,11 +60,13 @@ test('with Docker down, Review shows a banner with the fix and Start build says 
   await expectAccessible(page, 'Review with Docker down');
 });
 
-test('Trusted Boot on is said on the Artifacts step in the wizard\'s words, and an empty keys folder in a sentence', async ({ page }) => {
+test('Trusted Boot on swaps the ISO for the signed UKI at once, saying so; an ISO chosen again is refused in the wizard\'s words', async ({ page }) => {
   await openApp(page);
   await next(page);
   await next(page);
   await page.getByRole('radio', { name: /^Use my keys/ }).check();
+  // Said on the step where it happens, not two steps later.
+  await expect(page.getByTestId('trusted-boot-artifacts')).toHaveText('Artifacts: selected "Signed UKI"; unselected "Hybrid ISO", which cannot boot a Trusted Boot system. Change them on the Artifacts step.');
   await expect(page.getByText('choose the folder with your keys (PK, KEK, db and the TPM PCR key), or generate keys when building')).toBeVisible();
   await expect(page.getByText(/Too small/)).toHaveCount(0);
   await page.getByRole('radio', { name: /^Generate keys when building/ }).check();
@@ -72,9 +74,12 @@ test('Trusted Boot on is said on the Artifacts step in the wizard\'s words, and 
   await choosePassword(page);
   await next(page);
   await expect(page.getByRole('heading', { name: 'Artifacts', level: 2 })).toBeVisible();
+  await expect(page.getByRole('checkbox', { name: /^Signed UKI/ })).toBeChecked();
+  await expect(page.getByRole('checkbox', { name: /^Hybrid ISO/ })).not.toBeChecked();
+  await expect(page.getByTestId('next')).toBeEnabled();
+  await page.getByRole('checkbox', { name: /^Hybrid ISO/ }).check();
   await expect(page.getByText('Trusted Boot is on, and such a system boots only from a signed UKI: choose "Signed UKI" (uki), and unselect "Hybrid ISO" (iso) (a root filesystem tarball may stay)')).toBeVisible();
   await expect(page.getByTestId('next')).toBeDisabled();
   await page.getByRole('checkbox', { name: /^Hybrid ISO/ }).uncheck();
-  await page.getByRole('checkbox', { name: /^Signed UKI/ }).check();
   await expect(page.getByTestId('next')).toBeEnabled();
 });
