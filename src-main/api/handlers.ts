@@ -23,6 +23,8 @@ import { JobManager } from './job-manager.js';
 import { DriveWatcher } from './drive-watcher.js';
 import { imageSizeFacts } from './image-size.js';
 import { isAbsolute, join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 
 type Payload<K extends RequestName> = z.output<(typeof RequestSchemas)[K]>;
 type Handlers = { [K in RequestName]: (payload: Payload<K>) => Promise<Response<K>> };
@@ -154,6 +156,13 @@ export function createApiServer(options: ApiOptions): ApiServer {
     'dialog.pick': async (request) => {
       if (!options.pickPath) throw new AppError('bad-request', 'No file dialogs here', { hint: 'Type the path instead' });
       return { path: await options.pickPath(request) };
+    },
+    'files.list': async ({ folder, extensions }) => {
+      const { listFolder } = await import('./folder-list.js');
+      // First opened: where builds write (the newest images are there), or the home folder.
+      const { outputRoot } = await store.settings();
+      const start = folder ?? ((await stat(outputRoot).then((s) => s.isDirectory(), () => false)) ? outputRoot : homedir());
+      return listFolder(start, { dataDir: options.dataDir, extensions });
     },
     'build.start': async ({ recipe: value, output }) => {
       const recipe = await recipeOrThrow(value);

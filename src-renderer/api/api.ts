@@ -23,6 +23,7 @@ export const api = {
   deleteRecipe: (name: string) => t().request('recipe.delete', { name }),
   checkKeys: (folder: string) => t().request('keys.check', { folder }),
   pickPath: (request: RequestPayload<'dialog.pick'>) => t().request('dialog.pick', request),
+  listFolder: (request: RequestPayload<'files.list'>) => t().request('files.list', request),
   startBuild: (recipe: unknown) => t().request('build.start', { recipe }),
   startBootTest: (artifact: string, mode: BootMode) => t().request('bootTest.start', { artifact, mode }),
   listDrives: (image?: string) => t().request('drives.list', image ? { image } : {}),
