@@ -1,7 +1,7 @@
 // One folder of the engine's machine as the web shell's file browser shows it: sub-folders and
 // regular files, names, sizes and dates only (never a byte of content). Hidden entries (dot names:
 // ~/.ssh, ~/.gnupg, ~/.config), private key files and the app's own data folder (its settings, the
-// web shell's token, saved recipes) are left out, so the browser offers images, not secrets.
+// saved recipes, history; where builds write excepted) are left out, so the browser offers images, not secrets.
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep, isAbsolute } from 'node:path';
 import type { FolderEntry, FolderListing } from '../../src-shared/api/contract.js';
@@ -21,6 +21,8 @@ const inside = (path: string, folder: string): boolean => {
 export interface ListOptions {
   /** The app's data folder: never listed, and left out of its parent's listing. */
   readonly dataDir: string;
+  /** Where builds write: browsable even when it lies inside the data folder. */
+  readonly outputRoot?: string | undefined;
   /** Lowercase extensions without the dot ("iso", "img.xz" is matched by "xz"); folders always show. */
   readonly extensions?: ReadonlyArray<string> | undefined;
 }
@@ -28,8 +30,9 @@ export interface ListOptions {
 export async function listFolder(folder: string, options: ListOptions): Promise<FolderListing> {
   const path = resolve(folder);
   const dataDir = resolve(options.dataDir);
-  if (inside(path, dataDir)) {
-    throw new AppError('permission-denied', `${path} is Kairos Factory's own data folder (settings, keys, the web token): it is not browsed`, {
+  const outputs = options.outputRoot !== undefined && inside(path, resolve(options.outputRoot));
+  if (inside(path, dataDir) && !outputs) {
+    throw new AppError('permission-denied', `${path} is Kairos Factory's own data folder (settings, saved recipes, history): it is not browsed`, {
       hint: 'Open the folder that holds your image',
     });
   }

@@ -162,7 +162,7 @@ export function createApiServer(options: ApiOptions): ApiServer {
       // First opened: where builds write (the newest images are there), or the home folder.
       const { outputRoot } = await store.settings();
       const start = folder ?? ((await stat(outputRoot).then((s) => s.isDirectory(), () => false)) ? outputRoot : homedir());
-      return listFolder(start, { dataDir: options.dataDir, extensions });
+      return listFolder(start, { dataDir: options.dataDir, outputRoot, extensions });
     },
     'build.start': async ({ recipe: value, output }) => {
       const recipe = await recipeOrThrow(value);

@@ -65,6 +65,15 @@ describe('listFolder', () => {
     }
   });
 
+  it('browses where builds write even inside the data folder, and nothing else of it', async () => {
+    const { data } = await tree();
+    await mkdir(join(data, 'out', 'job'), { recursive: true });
+    await writeFile(join(data, 'out', 'job', 'x.iso'), 'iso');
+    const outputRoot = join(data, 'out');
+    expect((await listFolder(join(outputRoot, 'job'), { dataDir: data, outputRoot })).entries.map((e) => e.name)).toEqual(['x.iso']);
+    await expect(listFolder(data, { dataDir: data, outputRoot })).rejects.toThrow(/own data folder/);
+  });
+
   it('has no parent at the root', async () => {
     const listing = await listFolder('/', { dataDir: root() });
     expect(listing.parent).toBeUndefined();
