@@ -1,6 +1,7 @@
 // The window: header with the engine's status and the theme, the steps and the saved recipes and
-// recent jobs on the side, the wizard in the middle.
-import { useEffect } from 'react';
+// recent jobs on the side, and in the middle the open door: the start screen, the wizard, or the
+// flash door.
+import { useEffect, useRef } from 'react';
 import { api } from './api/api.js';
 import { formatDuration } from '../src-shared/util/format.js';
 import { useAppStore } from './stores/app-store.js';
@@ -9,6 +10,9 @@ import { useRecipeStore } from './stores/recipe-store.js';
 import { StepNav, Wizard } from './wizard/wizard.js';
 import { SavedRecipes } from './components/saved-recipes.js';
 import type { Theme } from '../src-shared/api/contract.js';
+import { FlashDoor } from './start/flash-door.js';
+import { useJobWatch } from './start/job-watch.js';
+import { StartScreen } from './start/start-screen.js';
 
 function StatusChips() {
   const status = useAppStore((s) => s.status);
@@ -77,20 +81,43 @@ export function App() {
   const theme = useAppStore((s) => s.settings?.theme ?? 'system');
   const toast = useAppStore((s) => s.toast);
   const name = useRecipeStore((s) => s.draft.name);
+  const door = useAppStore((s) => s.door);
+  const set = useAppStore((s) => s.set);
+  const main = useRef<HTMLElement>(null);
+  const firstDoor = useRef(true);
+  useJobWatch();
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
 
+  // Opening a door moves focus to its title, as moving between steps does.
+  useEffect(() => {
+    if (firstDoor.current) {
+      firstDoor.current = false;
+      return;
+    }
+    const title = main.current?.querySelector('h2');
+    if (title) {
+      title.tabIndex = -1;
+      title.focus();
+    }
+  }, [door]);
+
   return (
     <div className="app">
       <a className="skip-link" href="#main">
-        Skip to the current step
+        Skip to the main content
       </a>
       <header className="app-header">
         <h1>
           Kairos Factory <span className="muted">· {name || 'new recipe'}</span>
         </h1>
+        {door !== 'start' && (
+          <button type="button" className="secondary" onClick={() => set({ door: 'start' })}>
+            Start screen
+          </button>
+        )}
         <StatusChips />
         <ThemePicker />
       </header>
@@ -100,13 +127,13 @@ export function App() {
           <SavedRecipes />
           <RecentJobs />
         </aside>
-        <main id="main" tabIndex={-1}>
+        <main id="main" tabIndex={-1} ref={main}>
           {toast && (
             <div className="toast" role="status">
               {toast}
             </div>
           )}
-          <Wizard />
+          {door === 'start' ? <StartScreen /> : door === 'flash' ? <FlashDoor /> : <Wizard />}
         </main>
       </div>
     </div>

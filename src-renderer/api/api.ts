@@ -16,6 +16,8 @@ export const api = {
   getSettings: () => t().request('settings.get', {}),
   setSettings: (change: RequestPayload<'settings.set'>) => t().request('settings.set', change),
   validateRecipe: (recipe: unknown) => t().request('recipe.validate', { recipe }),
+  /** A recipe file's text: problems come with their line and column. */
+  validateRecipeYaml: (yaml: string) => t().request('recipe.validate', { yaml }),
   previewDockerfile: (recipe: unknown) => t().request('recipe.dockerfile', { recipe }),
   listRecipes: () => t().request('recipe.list', {}),
   saveRecipe: (recipe: unknown) => t().request('recipe.save', { recipe }),

@@ -1,0 +1,110 @@
+// The front door as a new user meets it: the start screen (axe in both themes, the README's
+// picture), then "I just want to flash this image": an image that already exists, chosen with the
+// web shell's file browser, written to a loop device, and the completion screen at the end. While
+// the flash runs the window's title shows it and leaving the page is guarded.
+import { execSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { expectAccessible, expectCleanConsole, isRoot, openStart, shot } from './support.js';
+
+test('the start screen offers three doors and passes axe in both themes', async ({ page }) => {
+  await openStart(page);
+  await expect(page.getByRole('button', { name: /^Build an OS image/ })).toBeVisible();
+  await expect(page.getByRole('button', { name: /^Flash an image/ })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Open a recipe', level: 3 })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Open a YAML file…' })).toBeVisible();
+  await expect(page).toHaveTitle('Kairos Factory');
+  const theme = page.getByLabel('Theme');
+  await theme.selectOption('light');
+  await expectAccessible(page, 'the start screen (light)');
+  await shot(page, '00-start');
+  await theme.selectOption('dark');
+  await expectAccessible(page, 'the start screen (dark)');
+  await shot(page, '00-start-dark');
+  await theme.selectOption('system');
+  expectCleanConsole(page);
+});
+
+test('a new user flashes an existing image from the start screen, chosen with the file browser, onto a loop device', async ({ page }) => {
+  test.setTimeout(5 * 60_000);
+  const folder = mkdtempSync(join(tmpdir(), 'kf-front-door-'));
+  mkdirSync(join(folder, 'images'));
+  const image = join(folder, 'images', 'front-door.img');
+  // An image someone downloaded: 32 MiB that cannot be mistaken for zeros.
+  execSync(`head -c 32M /dev/urandom > ${image}`);
+  try {
+    await openStart(page);
+    await page.getByRole('button', { name: /^Flash an image/ }).click();
+    await expect(page.getByRole('heading', { name: 'Flash an image', level: 2 })).toBeFocused();
+    await expectAccessible(page, 'the flash door');
+
+    // The picker: a browser of the engine's machine, opened from Browse…, walked to the image.
+    await page.getByRole('button', { name: 'Browse for image' }).click();
+    const picker = page.getByRole('dialog', { name: 'Choose the image' });
+    await expect(picker).toBeVisible();
+    const where = picker.getByLabel('Folder');
+    await where.fill('');
+    await where.pressSequentially(folder);
+    await where.press('Enter');
+    await picker.getByRole('button', { name: 'images/' }).click();
+    await expect(picker.getByRole('list', { name: `Contents of ${join(folder, 'images')}` })).toBeVisible();
+    await expectAccessible(page, 'the file browser');
+    await shot(page, '00-flash-picker');
+    await picker.getByRole('button', { name: 'front-door.img' }).click();
+    await expect(picker).toBeHidden();
+    await expect(page.getByLabel('Image', { exact: true })).toHaveValue(image);
+    await expect(page.getByRole('group', { name: /the image needs 32\.0 MiB/ })).toBeVisible();
+
+    if (!isRoot()) {
+      if (process.env.KF_REQUIRE_INTEGRATION === '1') throw new Error('flashing needs root for loop devices');
+      console.warn('[e2e] skipped the flash part: not root, no loop devices');
+      return;
+    }
+    const stick = join(folder, 'stick.img');
+    execSync(`truncate -s 64M ${stick}`);
+    const device = execSync(`losetup -f --show ${stick}`, { encoding: 'utf8' }).trim();
+    try {
+      const option = page.getByRole('checkbox', { name: new RegExp(`${device.replace('/dev/', '')}\\b`) });
+      await expect(option).toBeVisible({ timeout: 15_000 });
+      await option.check();
+
+      // Every title the window shows from now on, and whether leaving was refused at that moment.
+      await page.evaluate(() => {
+        const w = window as unknown as { kfTitles: Array<{ title: string; guarded: boolean }> };
+        w.kfTitles = [];
+        new MutationObserver(() => {
+          const leave = new Event('beforeunload', { cancelable: true });
+          window.dispatchEvent(leave);
+          w.kfTitles.push({ title: document.title, guarded: leave.defaultPrevented });
+        }).observe(document.querySelector('title')!, { childList: true, characterData: true, subtree: true });
+      });
+      await page.getByRole('button', { name: 'Flash now' }).click();
+
+      await expect(page.getByRole('heading', { name: 'Flash complete', level: 2 })).toBeVisible({ timeout: 4 * 60_000 });
+      await expect(page.getByText('it is safe to remove the drive now')).toBeVisible();
+      await expect(page.getByRole('status').filter({ hasText: new RegExp(`written to ${device} and verified`) })).toBeVisible();
+      await expect(page).toHaveTitle('Kairos Factory');
+      const titles = await page.evaluate(() => (window as unknown as { kfTitles: Array<{ title: string; guarded: boolean }> }).kfTitles);
+      const running = titles.filter((t) => /Flashing · Kairos Factory$/.test(t.title));
+      expect(running.length, JSON.stringify(titles)).toBeGreaterThan(0);
+      expect(running.every((t) => t.guarded)).toBe(true);
+      expect(titles.at(-1)).toEqual({ title: 'Kairos Factory', guarded: false });
+      await expectAccessible(page, 'the completion screen');
+      await shot(page, '00-flash-done');
+      execSync(`cmp -n $(stat -c %s ${image}) ${image} ${device}`);
+
+      // Another card: the same image, the drives to pick again.
+      await page.getByRole('button', { name: 'Flash another card' }).click();
+      await expect(page.getByRole('heading', { name: 'Flash an image', level: 2 })).toBeVisible();
+      await expect(page.getByLabel('Image', { exact: true })).toHaveValue(image);
+      await expect(page.getByRole('checkbox', { name: new RegExp(`${device.replace('/dev/', '')}\\b`) })).not.toBeChecked();
+    } finally {
+      execSync(`losetup -d ${device}`);
+    }
+    expectCleanConsole(page);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
