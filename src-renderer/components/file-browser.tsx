@@ -6,6 +6,7 @@ import type { FolderListing } from '../../src-shared/api/contract.js';
 import type { AppErrorData } from '../../src-shared/errors/app-error.js';
 import { formatBytes } from '../../src-shared/util/format.js';
 import { api } from '../api/api.js';
+import { Icon } from '../start/icons.js';
 import { ErrorBox, toErrorData } from './error-box.js';
 
 export function FileBrowser(props: {
@@ -80,12 +81,12 @@ export function FileBrowser(props: {
           <li key={entry.path}>
             {entry.kind === 'folder' ? (
               <button type="button" className="link" onClick={() => void open(entry.path)}>
-                <span aria-hidden="true">📁 </span>
+                <Icon name="folder" size={16} />
                 {entry.name}/
               </button>
             ) : (
               <button type="button" className="link" disabled={props.kind === 'folder'} onClick={() => props.onPick(entry.path)}>
-                <span aria-hidden="true">📄 </span>
+                <Icon name="file" size={16} />
                 {entry.name}
               </button>
             )}

@@ -4,6 +4,7 @@
 // as the image where the shell can name its path (Electron).
 import { useState } from 'react';
 import { useAppStore } from '../stores/app-store.js';
+import { Icon } from './icons.js';
 import { useJobView, useJobsStore } from '../stores/jobs-store.js';
 import { StepFlash } from '../wizard/step-flash.js';
 
@@ -16,8 +17,8 @@ function FlashComplete({ message, drives }: { readonly message: string | undefin
   const plural = drives === 1 ? '' : 's';
   return (
     <section className="complete step-body" aria-labelledby="complete-title">
-      <span className="complete-icon" aria-hidden="true">
-        ✔
+      <span className="complete-icon">
+        <Icon name="done" size={44} />
       </span>
       <h2 id="complete-title">Flash complete</h2>
       {message && <p role="status">{message}.</p>}

@@ -8,6 +8,7 @@ import { toErrorData } from '../components/error-box.js';
 import { openSavedRecipe, useSavedRecipes } from '../components/saved-recipes.js';
 import { useAppStore } from '../stores/app-store.js';
 import { useRecipeStore } from '../stores/recipe-store.js';
+import { Icon } from './icons.js';
 import { RecentImages } from './recent-images.js';
 
 /** "line 3, column 5: name: …" — where a problem of a recipe file is, then what it is. */
@@ -39,8 +40,8 @@ function OpenRecipe() {
 
   return (
     <div className="door">
-      <span className="door-icon" aria-hidden="true">
-        📂
+      <span className="door-icon">
+        <Icon name="folder" />
       </span>
       <h3 className="door-title">Open a recipe</h3>
       <p className="door-text">Continue a saved recipe, or open a recipe file (YAML), such as one of the examples.</p>
@@ -94,16 +95,16 @@ export function StartScreen() {
       <p className="lead">Kairos Factory turns a Linux distribution into an immutable Kairos system and writes it to drives.</p>
       <div className="doors">
         <button type="button" className="door" onClick={() => set({ step: 'source' })}>
-          <span className="door-icon" aria-hidden="true">
-            🛠
-          </span>
+          <span className="door-icon">
+        <Icon name="build" />
+      </span>
           <span className="door-title">Build an OS image</span>
           <span className="door-text">Pick a distribution, configure it, and build an ISO, disk images or netboot files, tested in a VM.</span>
         </button>
         <button type="button" className="door" onClick={() => set({ door: 'flash' })}>
-          <span className="door-icon" aria-hidden="true">
-            💾
-          </span>
+          <span className="door-icon">
+        <Icon name="drive" />
+      </span>
           <span className="door-title">Flash an image</span>
           <span className="door-text">Write an image you already have (ISO, .img, compressed too) to one or more USB sticks or SD cards.</span>
         </button>

@@ -27,6 +27,8 @@ const VIEWS: Record<StepId, () => ReactElement> = {
 
 export function StepNav() {
   const step = useAppStore((s) => s.step);
+  // On the start screen or in the flash door no step is the current one.
+  const inWizard = useAppStore((s) => s.door === 'build');
   const blockers = useAppStore((s) => s.blockers);
   const set = useAppStore((s) => s.set);
   const issues = useRecipeStore((s) => s.issues);
@@ -40,7 +42,7 @@ export function StepNav() {
             <li key={s.id}>
               <button
                 type="button"
-                aria-current={s.id === step ? 'step' : undefined}
+                aria-current={inWizard && s.id === step ? 'step' : undefined}
                 disabled={!open}
                 className={`${valid || i >= 5 ? '' : 'has-issues'}`}
                 onClick={() => set({ step: s.id })}

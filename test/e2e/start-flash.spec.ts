@@ -108,3 +108,60 @@ test('a new user flashes an existing image from the start screen, chosen with th
     rmSync(folder, { recursive: true, force: true });
   }
 });
+
+test('"Open a recipe" opens a YAML file in the wizard, and says which lines of a bad one to fix', async ({ page }) => {
+  await openStart(page);
+  const file = page.getByLabel('Recipe file');
+  await file.setInputFiles({ name: 'broken.yaml', mimeType: 'application/yaml', buffer: Buffer.from('name: Not A Name\nsource:\n  baseImage: debian:bookworm\nartifacts: [floppy]\n') });
+  const problems = page.getByRole('alert').filter({ hasText: 'broken.yaml is not a recipe Kairos Factory can open' });
+  await expect(problems).toBeVisible();
+  await expect(problems).toContainText(/Line 1, column \d+: name: /);
+  await expect(problems).toContainText(/Line 4, column \d+: artifacts/);
+  await expect(page.getByRole('heading', { name: 'What would you like to do?', level: 2 })).toBeVisible();
+
+  await file.setInputFiles('examples/debian-bookworm.yaml');
+  await expect(page.getByRole('heading', { name: 'Source', level: 2 })).toBeFocused();
+  await expect(page.getByRole('status').filter({ hasText: 'Opened debian-bookworm.yaml' })).toBeVisible();
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('debian-bookworm');
+  await expect(page.getByRole('button', { name: 'Source', exact: false }).first()).toHaveAttribute('aria-current', 'step');
+  await page.getByRole('button', { name: 'Start screen' }).click();
+  await expect(page.getByRole('heading', { name: 'What would you like to do?', level: 2 })).toBeFocused();
+  await expect(page.getByRole('navigation', { name: 'Wizard steps' }).locator('[aria-current]')).toHaveCount(0);
+});
+
+test('a recently built image is one click from the flash door; a file dropped on the web page is explained, not lost', async ({ page }) => {
+  const iso = '/srv/out/front-door-e2e.iso';
+  // The engine's list with a finished build among the real jobs: only this answer is replaced.
+  await page.route('**/api/request/jobs.list', async (route) => {
+    const real = (await (await route.fetch()).json()) as { ok: boolean; value: unknown[] };
+    const build = {
+      jobId: 'front-door-build',
+      kind: 'build',
+      title: 'Build front-door-e2e',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      finishedAt: '2099-01-01T00:00:00.000Z',
+      state: 'done',
+      result: { seconds: 60, artifacts: [{ kind: 'iso', path: iso, size: 734003200, sha256: 'ab' }, { kind: 'netboot', path: '/srv/out/netboot', size: 1, sha256: 'cd' }] },
+    };
+    await route.fulfill({ json: { ok: true, value: [build, ...real.value] } });
+  });
+  await openStart(page);
+  const recent = page.getByRole('region', { name: 'Recently built' });
+  await expect(recent.getByRole('button', { name: /^Flash / })).toHaveCount(1);
+  await expect(recent).toContainText('700 MiB · Build front-door-e2e');
+  await recent.getByRole('button', { name: 'Flash front-door-e2e.iso' }).click();
+  await expect(page.getByRole('heading', { name: 'Flash an image', level: 2 })).toBeFocused();
+  await expect(page.getByLabel('Image', { exact: true })).toHaveValue(iso);
+
+  // A browser names no path for a dropped file: the door says what to do instead.
+  await page.locator('.flash-door').dispatchEvent('drop', {
+    dataTransfer: await page.evaluateHandle(() => {
+      const data = new DataTransfer();
+      data.items.add(new File(['x'], 'dropped.iso'));
+      return data;
+    }),
+  });
+  await expect(page.getByRole('status').filter({ hasText: 'choose dropped.iso with Browse…' })).toBeVisible();
+  await expect(page.getByLabel('Image', { exact: true })).toHaveValue(iso);
+  await expectAccessible(page, 'the flash door with a recent image');
+});
