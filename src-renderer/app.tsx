@@ -12,6 +12,7 @@ import { SavedRecipes } from './components/saved-recipes.js';
 import type { Theme } from '../src-shared/api/contract.js';
 import { FlashDoor } from './start/flash-door.js';
 import { useJobWatch } from './start/job-watch.js';
+import { useFocusTitle } from './components/focus-title.js';
 import { StartScreen } from './start/start-screen.js';
 
 function StatusChips() {
@@ -84,25 +85,12 @@ export function App() {
   const door = useAppStore((s) => s.door);
   const set = useAppStore((s) => s.set);
   const main = useRef<HTMLElement>(null);
-  const firstDoor = useRef(true);
   useJobWatch();
+  useFocusTitle(main, door);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
-
-  // Opening a door moves focus to its title, as moving between steps does.
-  useEffect(() => {
-    if (firstDoor.current) {
-      firstDoor.current = false;
-      return;
-    }
-    const title = main.current?.querySelector('h2');
-    if (title) {
-      title.tabIndex = -1;
-      title.focus();
-    }
-  }, [door]);
 
   return (
     <div className="app">

@@ -1,7 +1,8 @@
 // The wizard frame: the step list (a real nav, keyboard friendly), the current step, and
 // Back/Next, with Next disabled until the step is valid.
 import type { ReactElement } from 'react';
-import { useRef, useEffect } from 'react';
+import { useRef } from 'react';
+import { useFocusTitle } from '../components/focus-title.js';
 import { useAppStore } from '../stores/app-store.js';
 import { useRecipeStore } from '../stores/recipe-store.js';
 import { STEPS, reachable, stepIssues, stepValid, type StepId } from './steps.js';
@@ -72,20 +73,7 @@ export function Wizard() {
   const valid = stepValid(issues, info, blockers);
   const problems = [...stepIssues(issues, info).map((i) => i.message), ...(blockers[step] ?? [])];
   const heading = useRef<HTMLDivElement>(null);
-  const first = useRef(true);
-
-  // Moving to a step moves focus to its title, so keyboard and screen-reader users follow along.
-  useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    const title = heading.current?.querySelector('h2');
-    if (title) {
-      title.tabIndex = -1;
-      title.focus();
-    }
-  }, [step]);
+  useFocusTitle(heading, step);
 
   const editing = index < STEPS.findIndex((s) => s.id === 'review');
   return (
