@@ -95,7 +95,8 @@ void app.whenReady().then(() => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy()] } });
   });
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  // Only desktop notifications (a job ended while the window was elsewhere); no camera, no location.
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permission === 'notifications'));
   api = createApiServer({
     // The same folder as the CLI and the web shell: one history, one set of saved recipes.
     dataDir: defaultDataDir(),

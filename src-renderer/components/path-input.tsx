@@ -1,6 +1,6 @@
 // A path typed in, with a Browse button: Electron's native dialog, or in the web shell a browser
 // of the engine's machine's folders (a page cannot name a file there by itself).
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { api } from '../api/api.js';
 import { useAppStore } from '../stores/app-store.js';
 import { Field } from './field.js';
@@ -24,6 +24,12 @@ export function PathInput(props: {
 }) {
   const shell = useAppStore((s) => s.status?.shell);
   const [browsing, setBrowsing] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  // The browser closed: focus back where the user was, not lost to the page's top.
+  const closeBrowser = (): void => {
+    setBrowsing(false);
+    button.current?.focus();
+  };
   const choose = (path: string): void => {
     props.onChange(path);
     props.onCommit?.(path);
@@ -50,7 +56,7 @@ export function PathInput(props: {
             onBlur={(e) => props.onCommit?.(e.target.value)}
           />
           {shell && (
-            <button type="button" className="secondary" aria-label={`Browse for ${props.label.toLowerCase()}`} onClick={() => void browse()}>
+            <button ref={button} type="button" className="secondary" aria-label={`Browse for ${props.label.toLowerCase()}`} onClick={() => void browse()}>
               Browse…
             </button>
           )}
@@ -60,9 +66,9 @@ export function PathInput(props: {
               kind={props.kind}
               extensions={props.extensions}
               start={folderOf(props.value.trim())}
-              onClose={() => setBrowsing(false)}
+              onClose={closeBrowser}
               onPick={(path) => {
-                setBrowsing(false);
+                closeBrowser();
                 choose(path);
               }}
             />

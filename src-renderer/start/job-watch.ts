@@ -1,7 +1,8 @@
 // While a job runs: the window's title says what and how far (seen from another window or tab),
 // and leaving the page asks first (a closed web page or window does not stop a flash cleanly).
-import { useEffect, useMemo } from 'react';
-import { windowTitle, type RunningJob } from '../../src-shared/jobs/window-title.js';
+// When a job this window saw running ends, a desktop notification says so (where allowed).
+import { useEffect, useMemo, useRef } from 'react';
+import { endNotice, windowTitle, type RunningJob } from '../../src-shared/jobs/window-title.js';
 import { useJobsStore } from '../stores/jobs-store.js';
 
 export function useJobWatch(): void {
@@ -13,6 +14,21 @@ export function useJobWatch(): void {
   );
   const title = windowTitle(running);
   const busy = running.length > 0;
+  const watched = useRef(new Set<string>());
+
+  useEffect(() => {
+    const notices = typeof Notification === 'undefined' ? undefined : Notification;
+    for (const job of summaries) {
+      if (job.state === 'running') {
+        // Asked once, when the first job starts (right after the click that started it).
+        if (watched.current.size === 0 && notices?.permission === 'default') void notices.requestPermission().catch(() => undefined);
+        watched.current.add(job.jobId);
+      } else if (watched.current.delete(job.jobId) && notices?.permission === 'granted') {
+        const { title: heading, body } = endNotice(job);
+        new notices(heading, { body, tag: job.jobId });
+      }
+    }
+  }, [summaries]);
 
   useEffect(() => {
     document.title = title;

@@ -1,5 +1,6 @@
 // The window's title while jobs run: what runs and how far, so a user on another window or tab
 // sees a flash or a build progress and end without coming back ("42% Flashing · Kairos Factory").
+import type { JobSummary } from '../api/contract.js';
 import type { JobKind, ProgressEvent } from './job-events.js';
 
 export const APP_TITLE = 'Kairos Factory';
@@ -27,4 +28,14 @@ export function windowTitle(running: ReadonlyArray<RunningJob>, base = APP_TITLE
   const what = `${percent !== undefined ? `${percent}% ` : ''}${VERB[first.kind] ?? 'Working'}`;
   const more = running.length > 1 ? ` (+${running.length - 1} more)` : '';
   return `${what}${more} · ${base}`;
+}
+
+/** The desktop notification for a job that ended: what ended and what to do next. */
+export function endNotice(job: Pick<JobSummary, 'kind' | 'title' | 'state' | 'result' | 'error'>): { readonly title: string; readonly body: string } {
+  if (job.state === 'done') {
+    const title = job.kind === 'flash' ? 'Flash complete: safe to remove' : `${job.title}: done`;
+    return { title, body: job.result?.message ?? job.title };
+  }
+  if (job.state === 'cancelled') return { title: `${job.title}: cancelled`, body: 'Nothing was left half-done.' };
+  return { title: `${job.title}: failed`, body: job.error ? `${job.error.message}${job.error.hint ? `. ${job.error.hint}` : ''}` : 'Open Kairos Factory for the log.' };
 }

@@ -34,6 +34,19 @@ test('a new user flashes an existing image from the start screen, chosen with th
   const image = join(folder, 'images', 'front-door.img');
   // An image someone downloaded: 32 MiB that cannot be mistaken for zeros.
   execSync(`head -c 32M /dev/urandom > ${image}`);
+  // The desktop notifications the page shows, as a user who allowed them would see them.
+  await page.addInitScript(() => {
+    const shown: Array<{ title: string; body: string | undefined }> = [];
+    (window as unknown as { kfNotices: typeof shown }).kfNotices = shown;
+    class Shown {
+      static permission = 'granted';
+      static requestPermission = () => Promise.resolve('granted');
+      constructor(title: string, options?: { body?: string }) {
+        shown.push({ title, body: options?.body });
+      }
+    }
+    Object.defineProperty(window, 'Notification', { value: Shown });
+  });
   try {
     await openStart(page);
     await page.getByRole('button', { name: /^Flash an image/ }).click();
@@ -44,16 +57,29 @@ test('a new user flashes an existing image from the start screen, chosen with th
     await page.getByRole('button', { name: 'Browse for image' }).click();
     const picker = page.getByRole('dialog', { name: 'Choose the image' });
     await expect(picker).toBeVisible();
-    const where = picker.getByLabel('Folder');
-    await where.fill('');
-    await where.pressSequentially(folder);
-    await where.press('Enter');
+    await page.keyboard.press('Escape');
+    await expect(picker).toBeHidden();
+    await expect(page.getByLabel('Image', { exact: true })).toHaveValue('');
+    await page.getByRole('button', { name: 'Browse for image' }).click();
+    await expect(picker).toBeVisible();
+    // Typed into the browser's folder box, as a user does.
+    const openFolder = async (path: string): Promise<void> => {
+      const where = picker.getByLabel('Folder');
+      await where.fill('');
+      await where.pressSequentially(path);
+      await where.press('Enter');
+    };
+    // A folder that is not there is said, and the browser stays usable.
+    await openFolder(join(folder, 'missing'));
+    await expect(picker.getByRole('alert')).toContainText(`The folder ${join(folder, 'missing')} does not exist`);
+    await openFolder(folder);
     await picker.getByRole('button', { name: 'images/' }).click();
     await expect(picker.getByRole('list', { name: `Contents of ${join(folder, 'images')}` })).toBeVisible();
     await expectAccessible(page, 'the file browser');
     await shot(page, '00-flash-picker');
     await picker.getByRole('button', { name: 'front-door.img' }).click();
     await expect(picker).toBeHidden();
+    await expect(page.getByRole('button', { name: 'Browse for image' })).toBeFocused();
     await expect(page.getByLabel('Image', { exact: true })).toHaveValue(image);
     await expect(page.getByRole('group', { name: /the image needs 32\.0 MiB/ })).toBeVisible();
 
@@ -91,6 +117,8 @@ test('a new user flashes an existing image from the start screen, chosen with th
       expect(running.length, JSON.stringify(titles)).toBeGreaterThan(0);
       expect(running.every((t) => t.guarded)).toBe(true);
       expect(titles.at(-1)).toEqual({ title: 'Kairos Factory', guarded: false });
+      const notices = await page.evaluate(() => (window as unknown as { kfNotices: unknown[] }).kfNotices);
+      expect(notices).toEqual([{ title: 'Flash complete: safe to remove', body: expect.stringMatching(new RegExp(`written to ${device} and verified`)) }]);
       await expectAccessible(page, 'the completion screen');
       await shot(page, '00-flash-done');
       execSync(`cmp -n $(stat -c %s ${image}) ${image} ${device}`);

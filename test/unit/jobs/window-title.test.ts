@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProgressEvent } from '../../../src-shared/jobs/job-events.js';
-import { percentOf, windowTitle } from '../../../src-shared/jobs/window-title.js';
+import { endNotice, percentOf, windowTitle } from '../../../src-shared/jobs/window-title.js';
 
 const progress = (done: number, total: number | undefined, unit: ProgressEvent['unit'] = 'bytes'): ProgressEvent => ({
   kind: 'progress',
@@ -27,5 +27,19 @@ describe('windowTitle', () => {
     expect(percentOf(progress(73.9, undefined, 'percent'))).toBe(73);
     expect(percentOf(progress(120, 100))).toBe(100);
     expect(percentOf(progress(1, 0))).toBeUndefined();
+  });
+});
+
+describe('endNotice', () => {
+  it('says a finished flash is safe to remove, and a failure what went wrong and what to do', () => {
+    expect(endNotice({ kind: 'flash', title: 'Flash a.img to /dev/sdb', state: 'done', result: { message: '1 GiB written to /dev/sdb and verified', seconds: 9 } })).toEqual({
+      title: 'Flash complete: safe to remove',
+      body: '1 GiB written to /dev/sdb and verified',
+    });
+    expect(endNotice({ kind: 'build', title: 'Build x', state: 'failed', error: { code: 'disk-full', message: 'No space left in /out', hint: 'Free space' } })).toEqual({
+      title: 'Build x: failed',
+      body: 'No space left in /out. Free space',
+    });
+    expect(endNotice({ kind: 'build', title: 'Build x', state: 'cancelled' }).title).toBe('Build x: cancelled');
   });
 });
