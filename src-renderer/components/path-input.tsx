@@ -1,6 +1,6 @@
 // A path typed in, with a Browse button: Electron's native dialog, or in the web shell a browser
 // of the engine's machine's folders (a page cannot name a file there by itself).
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api } from '../api/api.js';
 import { useAppStore } from '../stores/app-store.js';
 import { Field } from './field.js';
@@ -25,11 +25,14 @@ export function PathInput(props: {
   const shell = useAppStore((s) => s.status?.shell);
   const [browsing, setBrowsing] = useState(false);
   const button = useRef<HTMLButtonElement>(null);
-  // The browser closed: focus back where the user was, not lost to the page's top.
-  const closeBrowser = (): void => {
-    setBrowsing(false);
-    button.current?.focus();
-  };
+  const wasBrowsing = useRef(false);
+  // The browser closed: focus back where the user was, not lost to the page's top (once the
+  // modal is gone: while it is open the rest of the page is inert).
+  useEffect(() => {
+    if (wasBrowsing.current && !browsing) button.current?.focus();
+    wasBrowsing.current = browsing;
+  }, [browsing]);
+  const closeBrowser = (): void => setBrowsing(false);
   const choose = (path: string): void => {
     props.onChange(path);
     props.onCommit?.(path);
