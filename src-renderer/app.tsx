@@ -1,6 +1,6 @@
 // The window: header with the engine's status and the theme, the steps and the saved recipes and
-// recent jobs on the side, and in the middle the open door: the start screen, the wizard, or the
-// flash door.
+// recent jobs on the side, and in the middle the job history or the open door: the start screen,
+// the wizard, or the flash door.
 import { useEffect, useRef } from 'react';
 import { api } from './api/api.js';
 import { formatDuration } from '../src-shared/util/format.js';
@@ -9,6 +9,8 @@ import { useJobsStore } from './stores/jobs-store.js';
 import { useRecipeStore } from './stores/recipe-store.js';
 import { StepNav, Wizard } from './wizard/wizard.js';
 import { SavedRecipes } from './components/saved-recipes.js';
+import { HistoryView } from './history/history-view.js';
+import { Sidebar } from './components/sidebar.js';
 import type { Theme } from '../src-shared/api/contract.js';
 import { FlashDoor } from './start/flash-door.js';
 import { useJobWatch } from './start/job-watch.js';
@@ -53,11 +55,14 @@ function ThemePicker() {
 
 function RecentJobs() {
   const summaries = useJobsStore((s) => s.summaries);
+  const view = useAppStore((s) => s.view);
   const set = useAppStore((s) => s.set);
-  if (summaries.length === 0) return null;
   return (
     <section className="side-section" aria-labelledby="recent-title">
       <h2 id="recent-title">Recent</h2>
+      <button type="button" className="link history-link" aria-current={view === 'history' ? 'page' : undefined} onClick={() => set({ view: 'history', historyJobId: undefined })}>
+        All jobs (history)
+      </button>
       <ul className="recent">
         {summaries.slice(0, 8).map((j) => (
           <li key={j.jobId}>
@@ -65,7 +70,7 @@ function RecentJobs() {
               type="button"
               className="link"
               // Builds, image checks and ISO config swaps (run from the CLI too) show in the Build step.
-              onClick={() => set(j.kind === 'flash' ? { flashJobId: j.jobId, step: 'flash' } : j.kind === 'boot-test' ? { bootJobId: j.jobId, step: 'build' } : { buildJobId: j.jobId, step: 'build' })}
+              onClick={() => set(j.kind === 'flash' ? { flashJobId: j.jobId, step: 'flash', view: 'wizard' } : j.kind === 'boot-test' ? { bootJobId: j.jobId, step: 'build', view: 'wizard' } : { buildJobId: j.jobId, step: 'build', view: 'wizard' })}
             >
               {j.title}
             </button>
@@ -83,6 +88,7 @@ export function App() {
   const toast = useAppStore((s) => s.toast);
   const name = useRecipeStore((s) => s.draft.name);
   const door = useAppStore((s) => s.door);
+  const view = useAppStore((s) => s.view);
   const set = useAppStore((s) => s.set);
   const main = useRef<HTMLElement>(null);
   useJobWatch();
@@ -101,7 +107,7 @@ export function App() {
         <h1>
           Kairos Factory <span className="muted">· {name || 'new recipe'}</span>
         </h1>
-        {door !== 'start' && (
+        {(door !== 'start' || view !== 'wizard') && (
           <button type="button" className="secondary" onClick={() => set({ door: 'start' })}>
             Start screen
           </button>
@@ -110,18 +116,21 @@ export function App() {
         <ThemePicker />
       </header>
       <div className="app-body">
-        <aside className="sidebar">
-          <StepNav />
-          <SavedRecipes />
+        <Sidebar>
+          {/* A step or a saved recipe picked leaves the history for the wizard. */}
+          <div onClickCapture={() => view !== 'wizard' && set({ view: 'wizard' })}>
+            <StepNav />
+            <SavedRecipes />
+          </div>
           <RecentJobs />
-        </aside>
+        </Sidebar>
         <main id="main" tabIndex={-1} ref={main}>
           {toast && (
             <div className="toast" role="status">
               {toast}
             </div>
           )}
-          {door === 'start' ? <StartScreen /> : door === 'flash' ? <FlashDoor /> : <Wizard />}
+          {view === 'history' ? <HistoryView /> : door === 'start' ? <StartScreen /> : door === 'flash' ? <FlashDoor /> : <Wizard />}
         </main>
       </div>
     </div>

@@ -1,6 +1,6 @@
-// What the app keeps between runs, in one folder: settings.json, recipes/<name>.yaml and
-// history.json. Writes go to a temp file renamed over the old one, so a crash never leaves a
-// half-written file.
+// What the app keeps between runs, in one folder: settings.json, recipes/<name>.yaml,
+// history.json and jobs/<jobId>.log (the newest 2 MiB of each recorded job's log). Writes go to a
+// temp file renamed over the old one, so a crash never leaves a half-written file.
 import { chmod, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +27,11 @@ let tempCounter = 0;
 /** Saved recipes and their folder: private to the user (they hold passwords). */
 export const RECIPE_FILE_MODE = 0o600;
 export const RECIPES_DIR_MODE = 0o700;
+/** The history holds recipe snapshots (password hashes) and logs: private likewise. */
+export const HISTORY_FILE_MODE = 0o600;
+
+/** A job id safe as a file name: no dots, no slashes (ids come from requests). */
+const SAFE_JOB_ID = /^[\w-]{1,100}$/;
 
 async function writeAtomic(path: string, content: string, mode = 0o644): Promise<void> {
   const temp = `${path}.${process.pid}.${tempCounter++}.tmp`;
@@ -111,6 +116,24 @@ export class AppStore {
     await rm(this.path('recipes', `${name}.yaml`), { force: true });
   }
 
+  private logPath(jobId: string): string | undefined {
+    return SAFE_JOB_ID.test(jobId) ? this.path('jobs', `${jobId}.log`) : undefined;
+  }
+
+  /** Writes a job's kept log whole (it is rewritten as the job logs, never appended to). */
+  async saveJobLog(jobId: string, text: string): Promise<void> {
+    const path = this.logPath(jobId);
+    if (!path) throw new AppError('bad-request', `Not a job id: ${jobId}`);
+    await mkdir(this.path('jobs'), { recursive: true, mode: RECIPES_DIR_MODE });
+    await writeAtomic(path, text, HISTORY_FILE_MODE);
+  }
+
+  /** A recorded job's kept log, or undefined when there is none (an older version's job, a failed write). */
+  async jobLog(jobId: string): Promise<string | undefined> {
+    const path = this.logPath(jobId);
+    return path ? readFile(path, 'utf8').catch(() => undefined) : undefined;
+  }
+
   async history(): Promise<JobSummary[]> {
     try {
       return JSON.parse(await readFile(this.path('history.json'), 'utf8')) as JobSummary[];
@@ -119,13 +142,23 @@ export class AppStore {
     }
   }
 
+  /** Resolves once the history writes queued so far are done (app quit), whether they worked or not. */
+  historyWritten(): Promise<void> {
+    return this.historyQueue.catch(() => undefined);
+  }
+
   /** Adds or replaces a job in the history, newest first, keeping the last HISTORY_LIMIT. */
   recordJob(summary: JobSummary): Promise<void> {
     const write = async (): Promise<void> => {
       const list = (await this.history()).filter((j) => j.jobId !== summary.jobId);
       list.unshift(summary);
       await mkdir(this.dir, { recursive: true });
-      await writeAtomic(this.path('history.json'), `${JSON.stringify(list.slice(0, HISTORY_LIMIT), null, 2)}\n`);
+      await writeAtomic(this.path('history.json'), `${JSON.stringify(list.slice(0, HISTORY_LIMIT), null, 2)}\n`, HISTORY_FILE_MODE);
+      // The logs of jobs that left the history go with them.
+      for (const gone of list.slice(HISTORY_LIMIT)) {
+        const path = this.logPath(gone.jobId);
+        if (path) await rm(path, { force: true });
+      }
     };
     this.historyQueue = this.historyQueue.then(write, write);
     return this.historyQueue;

@@ -8,7 +8,8 @@ const POLL_MS = 2000;
 export class DriveWatcher {
   private listeners = 0;
   private timer: NodeJS.Timeout | undefined;
-  private lastKey = '';
+  /** The list last seen; undefined until the first poll after someone starts listening. */
+  private lastKey: string | undefined;
 
   constructor(private readonly onChange: () => void) {}
 
@@ -18,7 +19,13 @@ export class DriveWatcher {
 
   retain(): void {
     this.listeners++;
-    if (this.listeners === 1) this.timer = setInterval(() => void this.poll(), POLL_MS);
+    if (this.listeners === 1) {
+      // A drive plugged in between the listener's own list and this first poll would otherwise
+      // become the baseline and never be announced: the first poll always announces (one extra
+      // re-read of the list, ~10 ms).
+      this.lastKey = undefined;
+      this.timer = setInterval(() => void this.poll(), POLL_MS);
+    }
   }
 
   release(): void {
@@ -35,7 +42,7 @@ export class DriveWatcher {
     try {
       const drives = await listDrives({ includeVirtual: true });
       const key = drives.map((d) => `${d.device}:${d.size}:${d.mountpoints.join(',')}`).sort().join('|');
-      if (this.lastKey !== '' && key !== this.lastKey) this.onChange();
+      if (key !== this.lastKey) this.onChange();
       this.lastKey = key;
     } catch {
       // a failed poll is retried on the next tick

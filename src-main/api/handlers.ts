@@ -16,6 +16,7 @@ import {
 } from '../../src-shared/api/contract.js';
 import { AppError, toErrorData } from '../../src-shared/errors/app-error.js';
 import { driveStatus } from '../../src-shared/drives/drive-constraints.js';
+import type { PreflightProblem } from '../../src-shared/preflight/preflight.js';
 import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
 import type { CardValues } from '../../src-shared/flash/card-config.js';
 import { AppStore } from './app-store.js';
@@ -42,6 +43,8 @@ export interface ApiOptions {
   readonly shell: ShellKind;
   /** A native dialog; shells without one leave it out and the UI asks for typed paths. */
   readonly pickPath?: (request: PickRequest) => Promise<string | null>;
+  /** Shows a file in the system's file manager; shells without one leave it out (the web UI downloads). */
+  readonly showInFolder?: (path: string) => void;
 }
 
 export interface ApiServer {
@@ -66,6 +69,14 @@ async function recipeOrThrow(value: unknown): Promise<Recipe> {
     });
   }
   return result.recipe;
+}
+
+/** A refused build: every error, one per line, each naming its field. */
+function preflightError(problems: ReadonlyArray<PreflightProblem>): AppError {
+  const errors = problems.filter((p) => p.severity === 'error');
+  return new AppError('recipe-invalid', `The recipe is not ready to build: ${errors.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)).join('; ')}`, {
+    hint: 'Fix the fields named above (the wizard\'s Review and `kairos-factory validate` list them too)',
+  });
 }
 
 const fileName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
@@ -130,16 +141,29 @@ export function createApiServer(options: ApiOptions): ApiServer {
     return isAbsolute(recipe.output) ? recipe.output : join((await store.settings()).outputRoot, recipe.output);
   };
 
+  /** The preflight: the pure checks, then this machine's paths (relative ones as the request says). */
+  const preflightOf = async (request: Payload<'recipe.validate'>) => {
+    const [{ preflight, withProblems }, { pathProblems }] = await Promise.all([import('../../src-shared/preflight/preflight.js'), import('./preflight-paths.js')]);
+    const base = preflight('yaml' in request ? { yaml: request.yaml } : { recipe: request.recipe });
+    if (!base.recipe || request.machine === false) return base;
+    const from = request.relativeTo;
+    const outputDir = request.output !== undefined ? resolve(from ?? '', request.output) : from !== undefined ? resolve(from, base.recipe.output) : await outputDirOf(base.recipe);
+    const found = await pathProblems(base.recipe, { outputDir, relativeTo: from ?? process.cwd() });
+    const { fieldPosition } = await recipes();
+    const placed = 'yaml' in request ? found.map((p) => ({ ...p, ...fieldPosition(request.yaml, p.path) })) : found;
+    return withProblems(base, placed);
+  };
+
   const handlers: Handlers = {
     'engine.status': async () => (await import('./engine-status.js')).engineStatus(options.shell),
     'settings.get': () => store.settings(),
     'settings.set': (change) => store.updateSettings(Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined))),
     'recipe.validate': async (request) => {
-      const [{ parseRecipeYaml, validateRecipe }, { frameworkOnlyNotes }] = await Promise.all([recipes(), import('../../src-shared/cloud-config/plain-image.js')]);
-      const result = 'yaml' in request ? parseRecipeYaml(request.yaml) : validateRecipe(request.recipe);
-      if (!result.ok) return { ok: false, issues: result.issues.map((i) => ('base' in i ? i.base : i)) };
-      const notes = frameworkOnlyNotes(result.recipe).map((n) => ({ path: `cloudConfig.${n.path}`, message: `${n.message}${n.line !== undefined ? ` (line ${n.line} of the cloud-config)` : ''}` }));
-      return { ok: true, recipe: result.recipe, ...(notes.length > 0 ? { notes } : {}) };
+      const [checked, { frameworkOnlyNotes }, { issueOf }] = await Promise.all([preflightOf(request), import('../../src-shared/cloud-config/plain-image.js'), import('../../src-shared/preflight/preflight.js')]);
+      const errors = checked.problems.filter((p) => p.severity === 'error');
+      if (!checked.ok || !checked.recipe) return { ok: false, issues: errors.map(issueOf), problems: checked.problems };
+      const notes = frameworkOnlyNotes(checked.recipe).map((n) => ({ path: `cloudConfig.${n.path}`, message: `${n.message}${n.line !== undefined ? ` (line ${n.line} of the cloud-config)` : ''}` }));
+      return { ok: true, recipe: checked.recipe, problems: checked.problems, ...(notes.length > 0 ? { notes } : {}) };
     },
     'recipe.dockerfile': async ({ recipe, osRelease, fetchBase }) => {
       const { dockerfilePreview } = await import('./dockerfile-preview.js');
@@ -165,14 +189,17 @@ export function createApiServer(options: ApiOptions): ApiServer {
       return listFolder(start, { dataDir: options.dataDir, outputRoot, extensions });
     },
     'build.start': async ({ recipe: value, output }) => {
-      const recipe = await recipeOrThrow(value);
+      // The same preflight as Review and `validate`: a build that would fail on its inputs does not start.
+      const checked = await preflightOf({ recipe: value, ...(output !== undefined ? { output } : {}) });
+      if (!checked.ok || !checked.recipe) throw preflightError(checked.problems);
+      const recipe = checked.recipe;
       const outputDir = await outputDirOf(recipe, output);
-      const jobId = jobs.start('build', `Build ${recipe.name}`, async (ctx) => (await import('../pipeline/build-pipeline.js')).runBuild({ recipe, outputDir }, ctx), recipe.name);
+      const jobId = jobs.start('build', `Build ${recipe.name}`, async (ctx) => (await import('../pipeline/build-pipeline.js')).runBuild({ recipe, outputDir }, ctx), { recipe });
       return { jobId };
     },
     'image.check': async ({ recipe: value, image }) => {
       const recipe = await recipeOrThrow(value);
-      const jobId = jobs.start('check', `Check ${image ?? recipe.name}`, async (ctx) => (await import('./image-check.js')).checkBuiltImage(recipe, image, ctx), recipe.name);
+      const jobId = jobs.start('check', `Check ${image ?? recipe.name}`, async (ctx) => (await import('./image-check.js')).checkBuiltImage(recipe, image, ctx), { recipe });
       return { jobId };
     },
     'iso.config': async ({ iso, cloudConfig, output }) => {
@@ -199,6 +226,7 @@ export function createApiServer(options: ApiOptions): ApiServer {
       const jobId = jobs.start('boot-test', `Test ${fileName(path)} (${label})`, async (ctx) =>
         // Netboot: the folder (or its script) served over HTTP and booted through qemu's iPXE.
         mode === 'netboot' ? (await import('../boot-test/run-netboot-test.js')).runNetbootTest(request, ctx) : (await import('../boot-test/run-boot-test.js')).runBootTest(request, ctx),
+        { inputs: { artifact: path, mode } },
       );
       return { jobId };
     },
@@ -240,7 +268,7 @@ export function createApiServer(options: ApiOptions): ApiServer {
           ...(bmap !== undefined ? { bmap } : {}),
           ...(cards ? { cards } : {}),
         };
-        const jobId = jobs.start('flash', `Flash ${fileName(resolve(image))} to ${targets.join(', ')}`, (ctx) => flashImage(request, ctx, warm));
+        const jobId = jobs.start('flash', `Flash ${fileName(resolve(image))} to ${targets.join(', ')}`, (ctx) => flashImage(request, ctx, warm), { inputs: { image: request.image } });
         return { jobId };
       } catch (error) {
         warm?.discard();
@@ -252,6 +280,12 @@ export function createApiServer(options: ApiOptions): ApiServer {
       return {};
     },
     'job.get': ({ jobId }) => jobs.get(jobId),
+    'job.log': ({ jobId }) => jobs.log(jobId),
+    'artifact.show': async ({ jobId, index }) => {
+      if (!options.showInFolder) throw new AppError('bad-request', 'Only the desktop app can open a folder', { hint: 'Download the artifact instead' });
+      options.showInFolder((await jobs.artifact(jobId, index)).path);
+      return {};
+    },
     'jobs.list': () => jobs.list(),
   };
 

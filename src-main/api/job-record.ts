@@ -8,6 +8,9 @@ export const LOG_KEPT = 500;
 /** Longer lines are cut: one runaway tool line must not hold megabytes. */
 export const LINE_MAX = 2000;
 
+/** A log line as the engine keeps it: cut at LINE_MAX. Pure. */
+export const cutLine = (line: string): string => (line.length > LINE_MAX ? `${line.slice(0, LINE_MAX)}…` : line);
+
 export class JobRecord {
   private readonly phases: JobPhase[] = [];
   private progress: ProgressEvent | undefined;
@@ -29,7 +32,7 @@ export class JobRecord {
         return;
       case 'log':
         this.logTotal++;
-        this.log.push(event.line.length > LINE_MAX ? `${event.line.slice(0, LINE_MAX)}…` : event.line);
+        this.log.push(cutLine(event.line));
         if (this.log.length >= 2 * LOG_KEPT) this.log = this.log.slice(-LOG_KEPT);
         return;
       case 'done':

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { AppError, formatErrorLine, toErrorData, type AppErrorData } from '../../src-shared/errors/app-error.js';
+import type { PreflightProblem } from '../../src-shared/preflight/preflight.js';
 import type { RecipeIssue } from '../../src-shared/recipe/parse-recipe.js';
 import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
 import { formatBytes, formatDuration } from '../../src-shared/util/format.js';
@@ -21,6 +22,9 @@ function issueLine(issue: RecipeIssue, file: string): string {
   return issue.path ? `${where}: ${issue.path}: ${issue.message}` : `${where}: ${issue.message}`;
 }
 
+/** Where the preflight reads a file's relative paths: where the command runs, as a user of a command line expects. */
+const HERE = { relativeTo: process.cwd() };
+
 async function readText(path: string, what: string): Promise<string> {
   try {
     return await readFile(path, 'utf8');
@@ -33,10 +37,16 @@ function recipeError(issues: ReadonlyArray<RecipeIssue>, path: string): AppError
   return new AppError('recipe-invalid', issues.map((i) => issueLine(i, path)).join('\n'), { hint: 'Fix the field named above (see examples/ for a complete recipe)' });
 }
 
-async function loadRecipe(shell: CliShell, path: string): Promise<Recipe> {
-  const result = await shell.request('recipe.validate', { yaml: await readText(path, 'recipe') });
+/** Reads and checks a recipe file; `machine: false` leaves out this machine's paths (output folder, rootfs). */
+async function loadRecipe(shell: CliShell, path: string, place: { machine?: false; output?: string } = {}): Promise<Recipe> {
+  const result = await shell.request('recipe.validate', { yaml: await readText(path, 'recipe'), ...HERE, ...place });
+  printWarnings(result.problems, path);
   if (!result.ok) throw recipeError(result.issues, path);
   return result.recipe;
+}
+
+function printWarnings(problems: ReadonlyArray<PreflightProblem>, path: string): void {
+  for (const p of problems) if (p.severity === 'warning') process.stderr.write(`warning: ${issueLine(p, path)}\n`);
 }
 
 async function confirm(question: string): Promise<boolean> {
@@ -82,10 +92,18 @@ export function createProgram(shell: CliShell): Command {
 
   program
     .command('validate')
-    .description('check a recipe; name the field of every problem')
+    .description('check a recipe as the wizard and build do (fields, cloud-config, Dockerfile template, paths); name the field and line of every problem')
     .argument('<recipe>', 'recipe YAML file')
-    .action(async (path: string) => {
-      const result = await shell.request('recipe.validate', { yaml: await readText(path, 'recipe') });
+    .option('-o, --output <dir>', "the output folder the build would be given (default: the recipe's output)")
+    .action(async (path: string, opts: { output?: string }) => {
+      const result = await shell.request('recipe.validate', { yaml: await readText(path, 'recipe'), ...HERE, ...(opts.output !== undefined ? { output: opts.output } : {}) });
+      if (view().json) {
+        // For scripts: every problem, errors and warnings, sorted by line; the exit code says valid or not.
+        process.stdout.write(`${JSON.stringify({ file: path, ok: result.ok, problems: result.problems }, null, 2)}\n`);
+        if (!result.ok) throw new AppError('recipe-invalid', `${path} has ${result.issues.length} error(s), listed above`, { hint: 'Fix the fields named there' });
+        return;
+      }
+      printWarnings(result.problems, path);
       if (!result.ok) throw recipeError(result.issues, path);
       const { recipe } = result;
       const { imageTagFor } = await import('../../src-shared/kairosify/dockerfile-common.js');
@@ -99,7 +117,7 @@ export function createProgram(shell: CliShell): Command {
     .argument('<recipe>', 'recipe YAML file the image was built from')
     .option('--image <ref>', "the image to check (default: the recipe's tag)")
     .action(async (path: string, opts: { image?: string }) => {
-      const recipe = await loadRecipe(shell, path);
+      const recipe = await loadRecipe(shell, path, { machine: false });
       const result = await runJob(shell.request('image.check', { recipe, ...(opts.image ? { image: opts.image } : {}) }));
       say(result.message ?? '');
     });
@@ -110,7 +128,7 @@ export function createProgram(shell: CliShell): Command {
     .argument('<recipe>', 'recipe YAML file')
     .option('--os-release <file>', 'use this os-release instead of reading the base image (no Docker needed)')
     .action(async (path: string, opts: { osRelease?: string }) => {
-      const recipe = await loadRecipe(shell, path);
+      const recipe = await loadRecipe(shell, path, { machine: false });
       const osRelease = opts.osRelease !== undefined ? await readText(opts.osRelease, 'os-release') : undefined;
       const result = await shell.request('recipe.dockerfile', { recipe, fetchBase: true, ...(osRelease !== undefined ? { osRelease } : {}) });
       process.stdout.write(result.text ?? `# ${result.note ?? 'kairosify.method is none: the source image is used as it is, no Dockerfile'}\n`);
@@ -125,11 +143,12 @@ export function createProgram(shell: CliShell): Command {
     .option('--push', 'push the image to its registry after it is built and validated', false)
     .option('--netboot-url <url>', "the http(s) URL the netboot folder will be served from, written into its iPXE script (overrides the recipe's netboot.url)")
     .action(async (path: string, opts: { output?: string; registry?: string; push: boolean; netbootUrl?: string }) => {
-      let recipe = await loadRecipe(shell, path);
+      const place = opts.output !== undefined ? { output: opts.output } : {};
+      let recipe = await loadRecipe(shell, path, place);
       const overridden = withBuildOverrides(recipe, opts);
       if (overridden) {
         // Options override the file; the result is validated again (push needs a registry).
-        const checked = await shell.request('recipe.validate', { recipe: overridden });
+        const checked = await shell.request('recipe.validate', { recipe: overridden, ...HERE, ...place });
         if (!checked.ok) throw new AppError('recipe-invalid', checked.issues.map(overrideIssueLine).join('\n'), { hint: 'Fix the option named above' });
         recipe = checked.recipe;
       }

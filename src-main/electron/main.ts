@@ -109,6 +109,7 @@ void app.whenReady().then(() => {
       });
       return result.canceled ? null : (result.filePaths[0] ?? null);
     },
+    showInFolder: (path) => shell.showItemInFolder(path),
   });
   serveApi(api);
   mainWindow = createWindow();

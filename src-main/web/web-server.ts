@@ -5,7 +5,9 @@
 // fragment (#token=...), which browsers never send to a server: the page keeps it in
 // sessionStorage. No cookie: cookies are not port-scoped, any other local port would receive it.
 // The event WebSocket (a browser cannot give it a header) opens with a single-use 30 s ticket the
-// page asks for with its token. No request, however malformed, ends the process or its jobs.
+// page asks for with its token. Artifact downloads (a link, no header either) take such a ticket
+// too, and serve only the artifacts of jobs the engine recorded (artifact-download.ts). No
+// request, however malformed, ends the process or its jobs.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { STATUS_CODES, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +15,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { AppErrorData } from '../../src-shared/errors/app-error.js';
 import type { ApiServer } from '../api/handlers.js';
+import { artifactTarget, serveArtifact } from './artifact-download.js';
 import { failureLine } from './failure-line.js';
 import { decodedPath, parseRequestTarget } from './request-target.js';
 import { sendText, serveStatic } from './static-files.js';
@@ -177,6 +180,15 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   };
 
   const handleApi = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const download = artifactTarget(url.pathname);
+    if (download) {
+      // A download is a plain link (no header): a ticket, or the Bearer header for programs.
+      if (!sameToken(bearerToken(req), token) && !tickets.redeem(url.searchParams.get('ticket'))) {
+        return sendError(res, 401, { ...UNAUTHORIZED, message: `${UNAUTHORIZED.message}: ask /api/ticket for a ticket first` });
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, 405, { code: 'bad-request', message: 'Use GET' }, { Allow: 'GET, HEAD' });
+      return serveArtifact(res, options.api, download.jobId, download.index, req.method === 'HEAD');
+    }
     if (!sameToken(bearerToken(req), token)) return sendError(res, 401, UNAUTHORIZED, { 'WWW-Authenticate': 'Bearer' });
     if (url.pathname === '/api/ticket') {
       if (req.method !== 'POST') return sendError(res, 405, { code: 'bad-request', message: 'Use POST' }, { Allow: 'POST' });

@@ -32,6 +32,8 @@ export const api = {
   startFlash: (request: RequestPayload<'flash.start'>) => t().request('flash.start', request),
   cancelJob: (jobId: string) => t().request('job.cancel', { jobId }),
   getJob: (jobId: string) => t().request('job.get', { jobId }),
+  jobLog: (jobId: string) => t().request('job.log', { jobId }),
+  showArtifact: (jobId: string, index: number) => t().request('artifact.show', { jobId, index }),
   listJobs: () => t().request('jobs.list', {}),
   on: <E extends EventName>(event: E, listener: (payload: EventMap[E]) => void) => t().subscribe(event, listener),
   /** The event stream is back after a drop (web shell only): read again what it may have missed. */

@@ -13,7 +13,7 @@ export async function loadJob(jobId: string): Promise<void> {
 export async function catchUp(): Promise<void> {
   const [list] = await Promise.allSettled([api.listJobs()]);
   if (list.status === 'fulfilled') useJobsStore.getState().setSummaries(list.value);
-  const { buildJobId, flashJobId, bootJobId } = useAppStore.getState();
-  const shown = [buildJobId, flashJobId, bootJobId].filter((id): id is string => id !== undefined);
+  const { buildJobId, flashJobId, bootJobId, historyJobId } = useAppStore.getState();
+  const shown = [buildJobId, flashJobId, bootJobId, historyJobId].filter((id): id is string => id !== undefined);
   await Promise.allSettled(shown.map(loadJob));
 }

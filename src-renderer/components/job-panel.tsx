@@ -13,7 +13,7 @@ import { ProgressBar } from './progress-bar.js';
 
 const STATE_LABEL = { started: 'running', done: 'done', cached: 'cached', skipped: 'skipped', failed: 'failed' } as const;
 
-export function JobPanel({ jobId, title }: { readonly jobId: string; readonly title: string }) {
+export function JobPanel({ jobId, title, logOpen = false }: { readonly jobId: string; readonly title: string; readonly logOpen?: boolean }) {
   const job = useJobView(jobId);
   const [unknown, setUnknown] = useState<{ readonly jobId: string; readonly error: AppErrorData } | undefined>();
   const [cancelError, setCancelError] = useState<AppErrorData | undefined>();
@@ -66,9 +66,9 @@ export function JobPanel({ jobId, title }: { readonly jobId: string; readonly ti
       {job?.state === 'cancelled' && <p role="status">Cancelled. Nothing was left half-done.</p>}
       {job?.state === 'done' && job.result?.message && <p role="status">{job.result.message}</p>}
       {job?.trailGone && <p className="muted">The engine no longer keeps this job's phases and log, only how it ended.</p>}
-      <details className="log-details" open={running}>
+      <details className="log-details" open={running || logOpen}>
         <summary>Log ({job?.log.length ?? 0} lines)</summary>
-        <LogView lines={job?.log ?? []} label={`${title} log`} />
+        <LogView lines={job?.log ?? []} label={`${title} log`} source={{ fileName: `${jobId}.log`, text: async () => (await api.jobLog(jobId)).text }} />
       </details>
     </div>
   );

@@ -4,9 +4,10 @@
 import { useEffect, useRef } from 'react';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { yaml } from '@codemirror/lang-yaml';
-import { bracketMatching, defaultHighlightStyle, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { HighlightStyle, bracketMatching, indentOnInput, syntaxHighlighting } from '@codemirror/language';
 import { EditorState } from '@codemirror/state';
 import { EditorView, drawSelection, highlightActiveLine, keymap, lineNumbers } from '@codemirror/view';
+import { tags } from '@lezer/highlight';
 
 // Colours come from the page's custom properties, which inherit into the shadow root.
 const theme = EditorView.theme({
@@ -18,6 +19,17 @@ const theme = EditorView.theme({
   '&.cm-focused': { outline: '3px solid var(--focus)' },
   '&.cm-focused .cm-cursor': { borderLeftColor: 'var(--text)' },
 });
+
+// Token colours from the page's theme too (styles.css, --syn-*): CodeMirror's default style is made
+// for a light background, and its keys (#00c) were unreadable on the dark theme's editor (1.7:1).
+const highlight = HighlightStyle.define([
+  { tag: [tags.definition(tags.propertyName), tags.propertyName], color: 'var(--syn-key)' },
+  { tag: [tags.string, tags.special(tags.string), tags.attributeValue], color: 'var(--syn-string)' },
+  { tag: [tags.atom, tags.bool, tags.number, tags.literal, tags.labelName, tags.typeName], color: 'var(--syn-atom)' },
+  { tag: [tags.comment, tags.lineComment, tags.meta], color: 'var(--syn-comment)' },
+  { tag: tags.keyword, color: 'var(--syn-keyword)' },
+  { tag: tags.invalid, color: 'var(--danger)' },
+]);
 
 export function YamlEditor(props: { readonly value: string; readonly onChange: (value: string) => void; readonly label: string }) {
   const host = useRef<HTMLDivElement>(null);
@@ -42,7 +54,7 @@ export function YamlEditor(props: { readonly value: string; readonly onChange: (
           indentOnInput(),
           bracketMatching(),
           highlightActiveLine(),
-          syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+          syntaxHighlighting(highlight),
           theme,
           yaml(),
           keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),

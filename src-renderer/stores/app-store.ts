@@ -13,6 +13,9 @@ interface AppState {
   readonly status: EngineStatus | undefined;
   readonly settings: Settings | undefined;
   readonly step: StepId;
+  /** The main area: the wizard, or the job history (with the job whose detail is open). */
+  readonly view: 'wizard' | 'history';
+  readonly historyJobId: string | undefined;
   readonly buildJobId: string | undefined;
   readonly flashJobId: string | undefined;
   readonly bootJobId: string | undefined;
@@ -29,14 +32,17 @@ export const useAppStore = create<AppState>((set) => ({
   status: undefined,
   settings: undefined,
   step: 'source',
+  view: 'wizard',
+  historyJobId: undefined,
   buildJobId: undefined,
   flashJobId: undefined,
   bootJobId: undefined,
   flashImage: '',
   blockers: {},
   toast: undefined,
-  // Going to a wizard step (the step list, Recent, a saved recipe) opens the wizard.
-  set: (change) => set('step' in change && !('door' in change) ? { door: 'build', ...change } : change),
+  // Going to a wizard step (the step list, Recent, a saved recipe, history's Edit or Flash) opens
+  // the wizard; opening a door leaves the history. What the change names itself wins.
+  set: (change) => set({ ...('step' in change ? { door: 'build' as const, view: 'wizard' as const } : {}), ...('door' in change ? { view: 'wizard' as const } : {}), ...change }),
   setBlockers: (step, list) =>
     set((s) => {
       const current = s.blockers[step] ?? [];

@@ -1,6 +1,8 @@
 // The recipe being edited: a plain draft object, validated with the shared schema on every change.
 import { create } from 'zustand';
-import { validateRecipe, type RecipeIssue } from '../../src-shared/recipe/parse-recipe.js';
+import type { PreflightProblem } from '../../src-shared/preflight/preflight.js';
+import type { RecipeIssue } from '../../src-shared/recipe/parse-recipe.js';
+import { checkDraft } from '../wizard/steps.js';
 import type { Recipe, RecipeInput } from '../../src-shared/recipe/recipe-schema.js';
 
 export type Draft = RecipeInput;
@@ -33,6 +35,8 @@ export function defaultDraft(): Draft {
 interface RecipeState {
   readonly draft: Draft;
   readonly issues: ReadonlyArray<RecipeIssue>;
+  /** The preflight's warnings (they do not block). */
+  readonly warnings: ReadonlyArray<PreflightProblem>;
   /** The validated recipe when the draft is valid. */
   readonly recipe: Recipe | undefined;
   /** Replaces part of the draft (top-level keys). */
@@ -40,9 +44,9 @@ interface RecipeState {
   readonly replace: (draft: Draft) => void;
 }
 
-function check(draft: Draft): Pick<RecipeState, 'issues' | 'recipe'> {
-  const result = validateRecipe(draft);
-  return result.ok ? { issues: [], recipe: result.recipe } : { issues: result.issues.map((i) => i.base), recipe: undefined };
+/** The one preflight (steps.ts checkDraft): the same rules as `validate` and `build`. */
+function check(draft: Draft): Pick<RecipeState, 'issues' | 'warnings' | 'recipe'> {
+  return checkDraft(draft);
 }
 
 export const useRecipeStore = create<RecipeState>((set, get) => {

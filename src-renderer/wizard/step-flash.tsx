@@ -1,5 +1,5 @@
 // Step 8: write an image to a USB stick or SD card, safely, and verify it.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DriveList } from '../../src-shared/api/contract.js';
 import { confirmationWord, visibleDrives } from '../../src-shared/drives/drive-constraints.js';
 import { driveKindLabel } from '../../src-shared/drives/drive-kind.js';
@@ -9,6 +9,7 @@ import { ErrorBox, toErrorData } from '../components/error-box.js';
 import { JobPanel } from '../components/job-panel.js';
 import { PathInput } from '../components/path-input.js';
 import { useAppStore } from '../stores/app-store.js';
+import { useJobView } from '../stores/jobs-store.js';
 import { cardFacts } from '../../src-shared/flash/card-names.js';
 import { IMAGE_EXTENSIONS } from '../../src-shared/flash/recent-images.js';
 import { RecentImages } from '../start/recent-images.js';
@@ -28,6 +29,12 @@ export function StepFlash({ title = 'Flash', lead = 'Write an image to a USB sti
   const [verify, setVerify] = useState(settings?.verifyAfterFlash ?? true);
   const [error, setError] = useState<ReturnType<typeof toErrorData> | undefined>();
   const [cardValues, setCardValues] = useState<CardValuesState>(NO_CARD_VALUES);
+  // One flash at a time from this step: a second click while the first job starts or runs would
+  // start another job on the same drives, which fails ("in use") and hides the first one's success.
+  const [starting, setStarting] = useState(false);
+  const startingNow = useRef(false); // set at once: two clicks can land before a re-render disables the button
+  const flashRunning = useJobView(flashJobId)?.state === 'running';
+  const busy = starting || flashRunning;
 
   const refresh = useCallback(() => {
     api.listDrives(image || undefined).then(setList, (e: unknown) => setError(toErrorData(e)));
@@ -52,6 +59,9 @@ export function StepFlash({ title = 'Flash', lead = 'Write an image to a USB sti
   const toggle = (device: string, on: boolean): void => setSelected((now) => (on ? [...now, device] : now.filter((d) => d !== device)));
 
   const flash = async (): Promise<void> => {
+    if (busy || startingNow.current) return;
+    startingNow.current = true;
+    setStarting(true);
     setError(undefined);
     try {
       const { jobId } = await api.startFlash({
@@ -66,6 +76,9 @@ export function StepFlash({ title = 'Flash', lead = 'Write an image to a USB sti
       setApp({ flashJobId: jobId });
     } catch (e) {
       setError(toErrorData(e));
+    } finally {
+      startingNow.current = false;
+      setStarting(false);
     }
   };
 
@@ -155,9 +168,10 @@ export function StepFlash({ title = 'Flash', lead = 'Write an image to a USB sti
         Verify by reading the drive back
       </label>
       <div className="actions">
-        <button type="button" className="primary" disabled={!ready} onClick={() => void flash()}>
+        <button type="button" className="primary" disabled={!ready || busy} onClick={() => void flash()}>
           Flash now
         </button>
+        {busy && <span className="muted">{starting ? 'Starting the flash…' : 'Flashing: wait for it to finish, or cancel it below.'}</span>}
       </div>
       <ErrorBox error={error} />
       {flashJobId && <JobPanel jobId={flashJobId} title="Flash" />}

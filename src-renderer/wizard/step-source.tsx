@@ -4,6 +4,7 @@ import { DISTROS, KAIROS_RELEASES, findRelease } from '../../src-shared/recipe/d
 import { Choices, Field } from '../components/field.js';
 import { issueAt, useRecipeStore, type Draft } from '../stores/recipe-store.js';
 import { PathInput } from '../components/path-input.js';
+import { TemplateValues } from './template-values.js';
 
 type SourceChoice = 'distro' | 'kairos' | 'dockerfile' | 'rootfs';
 
@@ -149,25 +150,11 @@ export function StepSource() {
               />
             )}
           </Field>
-          <Field label="Template values" hint="One per line: Name=value" error={issueAt(issues, 'source.values')}>
-            {(p) => (
-              <textarea
-                {...p}
-                className="code"
-                rows={3}
-                spellCheck={false}
-                value={Object.entries(source.values ?? {}).map(([k, v]) => `${k}=${v}`).join('\n')}
-                onChange={(e) => {
-                  const values: Record<string, string> = {};
-                  for (const line of e.target.value.split('\n')) {
-                    const eq = line.indexOf('=');
-                    if (eq > 0) values[line.slice(0, eq).trim()] = line.slice(eq + 1);
-                  }
-                  patch({ source: { ...source, kind: 'dockerfile', values } as Draft['source'] });
-                }}
-              />
-            )}
-          </Field>
+          <TemplateValues
+            values={source.values ?? {}}
+            error={issueAt(issues, 'source.values')}
+            onChange={(values) => patch({ source: { ...source, kind: 'dockerfile', values } as Draft['source'] })}
+          />
           <label className="check">
             <input
               type="checkbox"

@@ -1,6 +1,7 @@
 // Step 2: how it is kairosified, and what it runs on.
 import { MODELS, findModel, modelRefusal } from '../../src-shared/recipe/catalog.js';
 import { Choices, Field } from '../components/field.js';
+import { useState } from 'react';
 import { issueAt, useRecipeStore } from '../stores/recipe-store.js';
 
 export function StepSystem() {
@@ -11,6 +12,15 @@ export function StepSystem() {
   const provider = draft.provider ?? {};
   const model = findModel(draft.model ?? 'generic');
   const prebuilt = kairosify.method === 'none';
+  // A problem in Advanced opens it (and shows it even for a prebuilt Kairos image, where the
+  // section is otherwise hidden): a step must never count a problem the user cannot see.
+  const advancedIssue = issueAt(issues, 'kairosify.framework') ?? issueAt(issues, 'kairosify.kairosInitVersion');
+  const [advancedOpen, setAdvancedOpen] = useState(false);
+  const [openedFor, setOpenedFor] = useState<string | undefined>();
+  if (advancedIssue !== openedFor) {
+    setOpenedFor(advancedIssue);
+    if (advancedIssue) setAdvancedOpen(true);
+  }
 
   return (
     <section aria-labelledby="step-title">
@@ -115,8 +125,8 @@ export function StepSystem() {
         FIPS 140 mode (FIPS-validated Kairos binaries)
       </label>
 
-      {!prebuilt && (
-        <details className="advanced">
+      {(!prebuilt || advancedIssue) && (
+        <details className="advanced" open={advancedOpen} onToggle={(e) => setAdvancedOpen(e.currentTarget.open)}>
           <summary>Advanced</summary>
           <div className="row">
             {kairosify.method === 'kairos-init' ? (

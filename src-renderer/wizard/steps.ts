@@ -1,6 +1,8 @@
 // The wizard's steps: each edits one part of the recipe, and is valid when the recipe has no
 // issue in its fields. Pure, so the rules are testable without a browser.
+import { issueOf, preflight, type PreflightProblem } from '../../src-shared/preflight/preflight.js';
 import type { RecipeIssue } from '../../src-shared/recipe/parse-recipe.js';
+import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
 
 export const STEP_IDS = ['source', 'system', 'trusted-boot', 'cloud-config', 'artifacts', 'review', 'build', 'flash'] as const;
 export type StepId = (typeof STEP_IDS)[number];
@@ -26,6 +28,36 @@ export const STEPS: ReadonlyArray<StepInfo> = [
 export function stepIssues(issues: ReadonlyArray<RecipeIssue>, step: StepInfo): RecipeIssue[] {
   if (step.id === 'review') return [...issues];
   return issues.filter((i) => step.fields.some((f) => i.path === f || i.path.startsWith(`${f}.`)));
+}
+
+export interface DraftCheck {
+  /** The errors: each step's Next waits for those of its fields. */
+  readonly issues: ReadonlyArray<RecipeIssue>;
+  /** Advice that does not block (Review lists it). */
+  readonly warnings: ReadonlyArray<PreflightProblem>;
+  /** The validated recipe when there is no error. */
+  readonly recipe: Recipe | undefined;
+}
+
+/** The wizard's check of its draft: the one preflight `validate` and `build` run (src-shared/preflight). */
+export function checkDraft(draft: unknown): DraftCheck {
+  const result = preflight({ recipe: draft });
+  const issues = result.problems.filter((p) => p.severity === 'error').map(issueOf);
+  return { issues, warnings: result.problems.filter((p) => p.severity === 'warning'), recipe: result.ok ? result.recipe : undefined };
+}
+
+/** The step a problem's field belongs to (Review's Edit), or undefined for the whole recipe. */
+export function stepOfPath(path: string): StepInfo | undefined {
+  return STEPS.find((s) => s.fields.some((f) => path === f || path.startsWith(`${f}.`)));
+}
+
+/** Steps whose own blockers the preflight already counts (the cloud-config's errors): not said twice. */
+const BLOCKERS_IN_PREFLIGHT: ReadonlyArray<StepId> = ['cloud-config'];
+
+/** What a step shows as its problems: its fields' issues, then the blockers the preflight does not cover. */
+export function stepProblems(issues: ReadonlyArray<RecipeIssue>, step: StepInfo, blockers: StepBlockers = {}): string[] {
+  const own = stepIssues(issues, step).map((i) => i.message);
+  return BLOCKERS_IN_PREFLIGHT.includes(step.id) && own.length > 0 ? own : [...own, ...(blockers[step.id] ?? [])];
 }
 
 /** Extra blockers a step has beyond the recipe schema (cloud-config errors, a bad keys folder). */

@@ -1,11 +1,11 @@
 // The wizard frame: the step list (a real nav, keyboard friendly), the current step, and
 // Back/Next, with Next disabled until the step is valid.
-import type { ReactElement } from 'react';
-import { useRef } from 'react';
+import type { ReactElement, RefObject } from 'react';
+import { useRef, useLayoutEffect, useState } from 'react';
 import { useFocusTitle } from '../components/focus-title.js';
 import { useAppStore } from '../stores/app-store.js';
 import { useRecipeStore } from '../stores/recipe-store.js';
-import { STEPS, reachable, stepIssues, stepValid, type StepId } from './steps.js';
+import { STEPS, reachable, stepIssues, stepProblems, stepValid, type StepId } from './steps.js';
 import { StepArtifacts } from './step-artifacts.js';
 import { StepBuild } from './step-build.js';
 import { StepCloudConfig } from './step-cloud-config.js';
@@ -14,6 +14,7 @@ import { StepReview } from './step-review.js';
 import { StepSource } from './step-source.js';
 import { StepSystem } from './step-system.js';
 import { StepTrustedBoot } from './step-trusted-boot.js';
+import { unshownProblems } from './unshown-problems.js';
 
 const VIEWS: Record<StepId, () => ReactElement> = {
   source: StepSource,
@@ -28,8 +29,8 @@ const VIEWS: Record<StepId, () => ReactElement> = {
 
 export function StepNav() {
   const step = useAppStore((s) => s.step);
-  // On the start screen or in the flash door no step is the current one.
-  const inWizard = useAppStore((s) => s.door === 'build');
+  // On the start screen, in the flash door or the history no step is the current one.
+  const inWizard = useAppStore((s) => s.door === 'build' && s.view === 'wizard');
   const blockers = useAppStore((s) => s.blockers);
   const set = useAppStore((s) => s.set);
   const issues = useRecipeStore((s) => s.issues);
@@ -62,6 +63,26 @@ export function StepNav() {
   );
 }
 
+/**
+ * The problem messages the step shows right now (visible field errors and problem lists), measured
+ * after each render and when a section opens or closes, so the footer can list the others.
+ */
+function useShownProblemTexts(body: RefObject<HTMLDivElement | null>): ReadonlyArray<string> {
+  const [texts, setTexts] = useState<ReadonlyArray<string>>([]);
+  useLayoutEffect(() => {
+    const root = body.current;
+    if (!root) return;
+    const measure = (): void => {
+      const now = [...root.querySelectorAll<HTMLElement>('.error, .issues li')].filter((el) => el.checkVisibility()).map((el) => el.textContent ?? '');
+      setTexts((before) => (before.length === now.length && before.every((t, i) => t === now[i]) ? before : now));
+    };
+    measure();
+    root.addEventListener('toggle', measure, true);
+    return () => root.removeEventListener('toggle', measure, true);
+  });
+  return texts;
+}
+
 export function Wizard() {
   const step = useAppStore((s) => s.step);
   const blockers = useAppStore((s) => s.blockers);
@@ -71,9 +92,13 @@ export function Wizard() {
   const info = STEPS[index]!;
   const View = VIEWS[step];
   const valid = stepValid(issues, info, blockers);
-  const problems = [...stepIssues(issues, info).map((i) => i.message), ...(blockers[step] ?? [])];
+  const problems = stepProblems(issues, info, blockers);
   const heading = useRef<HTMLDivElement>(null);
   useFocusTitle(heading, step);
+  const shownTexts = useShownProblemTexts(heading);
+  const own = stepIssues(issues, info);
+  // The footer counts `problems`: the fields' issues (named after their field) and the other blockers.
+  const unshown = valid ? [] : unshownProblems(own, problems.filter((m) => !own.some((i) => i.message === m)), shownTexts);
 
   const editing = index < STEPS.findIndex((s) => s.id === 'review');
   return (
@@ -81,6 +106,16 @@ export function Wizard() {
       <div ref={heading} className="step-body">
         <View />
       </div>
+      {editing && unshown.length > 0 && (
+        <ul className="issues step-problems" aria-label="Problems on this step">
+          {unshown.map((p, n) => (
+            <li key={n} className="error">
+              {p.field ? <strong>{p.field}: </strong> : null}
+              {p.message}
+            </li>
+          ))}
+        </ul>
+      )}
       {editing && (
         <div className="wizard-footer">
           <button type="button" className="secondary" disabled={index === 0} onClick={() => set({ step: STEPS[index - 1]!.id })}>

@@ -5,9 +5,10 @@ import { z } from 'zod';
 import type { AppErrorData } from '../errors/app-error.js';
 import type { DriveStatus } from '../drives/drive-types.js';
 import type { JobEvent, JobKind, JobResult, PhaseState, ProgressEvent } from '../jobs/job-events.js';
+import type { PreflightProblem } from '../preflight/preflight.js';
 import type { RecipeIssue } from '../recipe/parse-recipe.js';
 import type { Recipe } from '../recipe/recipe-schema.js';
-import { BOOT_MODES } from '../recipe/catalog.js';
+import { BOOT_MODES, type BootMode } from '../recipe/catalog.js';
 import { EVENT_NAMES, REQUEST_NAMES, methodName, type EventName, type RequestName } from './request-names.js';
 
 // ---- data types --------------------------------------------------------------------------
@@ -60,6 +61,31 @@ export interface JobSummary {
   readonly state: JobState;
   readonly result?: JobResult;
   readonly error?: AppErrorData;
+  /** The recipe as it was when the job started (builds, image checks): Rebuild and Edit recipe use it. */
+  readonly recipe?: Recipe;
+  /** What a flash or boot test was given, to run it again from the history. */
+  readonly inputs?: JobInputs;
+  /** The job's phases as they ended (recorded when it ends). */
+  readonly phases?: ReadonlyArray<JobPhase>;
+}
+
+export interface JobInputs {
+  /** The image a flash wrote. */
+  readonly image?: string;
+  /** The artifact a boot test booted, and how. */
+  readonly artifact?: string;
+  readonly mode?: BootMode;
+}
+
+/** A job's whole kept log (job.log): the newest 2 MiB of it. */
+export interface JobLog {
+  readonly text: string;
+  /** How many lines the job logged in all (known for this engine's jobs only). */
+  readonly lines?: number;
+  /** Older lines were dropped to keep 2 MiB, or the log is gone (see `missing`). */
+  readonly truncated: boolean;
+  /** No log is kept for this job: an older version's job, or its file could not be written. */
+  readonly missing?: boolean;
 }
 
 export interface JobPhase {
@@ -78,10 +104,10 @@ export interface JobTrail {
   readonly logTotal: number;
 }
 
-/** One job as the engine knows it: its summary, and its trail while the engine still has it. */
+/** One job as the engine knows it: its summary, and its trail (from the history's log file for older jobs). */
 export interface JobDetail {
   readonly summary: JobSummary;
-  /** Absent for older jobs: the history keeps summaries only. */
+  /** Absent for jobs recorded by older versions, which kept summaries only. */
   readonly trail?: JobTrail;
 }
 
@@ -127,8 +153,16 @@ export type ValidationResult =
       readonly recipe: Recipe;
       /** What the recipe asks that its image will not do: cloud-config keys applied only with the Kairos framework. */
       readonly notes?: ReadonlyArray<RecipeIssue>;
+      /** The preflight's warnings (no errors when ok), sorted by line. */
+      readonly problems: ReadonlyArray<PreflightProblem>;
     }
-  | { readonly ok: false; readonly issues: ReadonlyArray<RecipeIssue> };
+  | {
+      readonly ok: false;
+      /** The errors. */
+      readonly issues: ReadonlyArray<RecipeIssue>;
+      /** Every error and warning of the preflight, sorted by line. */
+      readonly problems: ReadonlyArray<PreflightProblem>;
+    };
 
 // ---- request payload schemas (checked at run time at every shell) -------------------------
 
@@ -151,6 +185,16 @@ const identity = z.strictObject({
   backingPath: z.string().max(4096).optional(),
 });
 
+/** Where the preflight looks on this machine: relative paths from relativeTo, the output folder as a build would write it. */
+const preflightPlace = {
+  /** An absolute folder relative paths in the recipe are read from (the CLI's working folder). */
+  relativeTo: path.optional(),
+  /** The output folder a build would be given (build.start's output). */
+  output: path.optional(),
+  /** false: the recipe's own checks only, not this machine's paths (printing a Dockerfile, checking a built image). */
+  machine: z.boolean().optional(),
+};
+
 export const RequestSchemas = {
   'engine.status': z.strictObject({}),
   'settings.get': z.strictObject({}),
@@ -161,7 +205,10 @@ export const RequestSchemas = {
     showVirtualTargets: z.boolean().optional(),
   }),
   /** A recipe value (the wizard), or YAML text (a file: then problems carry their line and column). */
-  'recipe.validate': z.union([z.strictObject({ recipe: recipeValue }), z.strictObject({ yaml: text })]),
+  'recipe.validate': z.union([
+    z.strictObject({ recipe: recipeValue, ...preflightPlace }),
+    z.strictObject({ yaml: text, ...preflightPlace }),
+  ]),
   'recipe.dockerfile': z.strictObject({
     recipe: recipeValue,
     /** Generate for this os-release (text) instead of reading the base image's. */
@@ -250,6 +297,10 @@ export const RequestSchemas = {
   }),
   'job.cancel': z.strictObject({ jobId: z.string().min(1).max(100) }),
   'job.get': z.strictObject({ jobId: z.string().min(1).max(100) }),
+  /** Shows a recorded build's n-th artifact in the file manager (Electron only). */
+  'artifact.show': z.strictObject({ jobId: z.string().min(1).max(100), index: z.number().int().min(0).max(9999) }),
+  /** A job's whole kept log (the detail view's Copy and Download). */
+  'job.log': z.strictObject({ jobId: z.string().min(1).max(100) }),
   'jobs.list': z.strictObject({}),
 } as const satisfies Record<RequestName, z.ZodType>;
 
@@ -279,6 +330,8 @@ export interface ResponseMap {
   'flash.start': { readonly jobId: string };
   'job.cancel': Record<string, never>;
   'job.get': JobDetail;
+  'job.log': JobLog;
+  'artifact.show': Record<string, never>;
   'jobs.list': ReadonlyArray<JobSummary>;
 }
 

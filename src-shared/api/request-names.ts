@@ -22,6 +22,8 @@ export const REQUEST_NAMES = [
   'flash.start',
   'job.cancel',
   'job.get',
+  'job.log',
+  'artifact.show',
   'jobs.list',
 ] as const;
 

@@ -76,7 +76,7 @@ export function validateRecipe(
       continue;
     }
     const path = parent.join('.');
-    issues.push({ path, base: { path, message: friendlyMessage(issue) } });
+    issues.push({ path, base: { path, message: friendlyMessage(issue, valueAt(value, issue.path)) } });
   }
   return { ok: false, issues };
 }
@@ -85,6 +85,17 @@ export function validateRecipe(
 export function recipeIssuesOf(value: unknown): ReadonlyArray<RecipeIssue> {
   const result = validateRecipe(value);
   return result.ok ? [] : result.issues.map((i) => i.base);
+}
+
+/** Where a field (dotted path) is in a recipe file: its node, or the nearest parent the file has. */
+export function fieldPosition(text: string, path: string): { readonly line: number; readonly column: number } | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  if (doc.errors.length > 0) return undefined;
+  const node = locate(doc, path === '' ? [] : path.split('.'));
+  if (node === undefined) return undefined;
+  const pos = lineCounter.linePos(node);
+  return { line: pos.line, column: pos.col };
 }
 
 export function recipeToYaml(recipe: Recipe): string {
@@ -100,13 +111,44 @@ function unknownKeyMessage(key: string, known: ReadonlyArray<string>): string {
     : `unknown field; expected one of: ${known.join(', ')}`;
 }
 
-function friendlyMessage(issue: z.core.$ZodIssue): string {
+/** The value the user wrote at a path (zod does not report it), undefined when absent. */
+function valueAt(root: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let value = root;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** zod's own wording starts with a capital ("Too small: ..."); the schema's sentences do not. */
+const ZOD_DEFAULT = /^Too (small|big)\b/;
+
+/** A sentence for a schema issue: never zod's own wording ("Too small: expected string to have >=1 characters"). */
+function friendlyMessage(issue: z.core.$ZodIssue, input: unknown): string {
   switch (issue.code) {
     case 'invalid_value':
       return `must be one of: ${issue.values.map((v) => String(v)).join(', ')}`;
     case 'invalid_type':
-      return issue.input === undefined ? 'is required' : `must be ${article(issue.expected)}`;
+      if (input === undefined) return 'is required';
+      // YAML reads `version: 1.0` as the number 1: a quoted value stays text.
+      if (issue.expected === 'string' && (typeof input === 'number' || typeof input === 'boolean')) {
+        const example = issue.path.at(-1) === 'version' ? ' such as "v1.0.0"' : '';
+        return `must be text${example}, but YAML reads it as the ${typeof input} ${String(input)}; quote it`;
+      }
+      return `must be ${article(issue.expected)}`;
+    case 'too_small':
+      if (!ZOD_DEFAULT.test(issue.message)) return issue.message;
+      if (issue.origin === 'string') return 'is empty: give a value, or leave the field out';
+      if (issue.origin === 'array') return `needs at least ${String(issue.minimum)} entr${issue.minimum === 1 ? 'y' : 'ies'}`;
+      return `must be at least ${String(issue.minimum)}`;
+    case 'too_big':
+      if (!ZOD_DEFAULT.test(issue.message)) return issue.message;
+      return issue.origin === 'string' ? `is too long: at most ${String(issue.maximum)} characters` : `must be at most ${String(issue.maximum)}`;
+    case 'invalid_union':
+      return 'is not valid here: see examples/ for the forms this field takes';
     default:
+      // Custom rules and regexes carry our own sentences.
       return issue.message;
   }
 }

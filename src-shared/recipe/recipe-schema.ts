@@ -5,6 +5,7 @@ import { hasFramework } from './has-framework.js';
 import { z } from 'zod';
 import {
   ARCHES,
+  ARTIFACT_CATALOG,
   ARTIFACT_KINDS,
   DEFAULT_FRAMEWORK_IMAGE,
   DEFAULT_KAIROS_INIT_IMAGE,
@@ -90,7 +91,7 @@ export const RecipeSchema = z
       .strictObject({
         enabled: z.boolean().default(false),
         /** Secure Boot keys (PK, KEK, db, TPM PCR key); without it keys are generated at build time. */
-        keysFolder: z.string().min(1).optional(),
+        keysFolder: z.string().min(1, 'choose the folder with your keys (PK, KEK, db and the TPM PCR key), or generate keys when building').optional(),
         /** Key enrolment from the UKI ISO on a machine in Setup Mode (see SECURE_BOOT_ENROLL). */
         enroll: z.enum(SECURE_BOOT_ENROLL).default('manual'),
       })
@@ -104,8 +105,8 @@ export const RecipeSchema = z
     /** The live media (ISO, netboot): files added to the ISO and to its root filesystem, extra kernel arguments. */
     iso: z
       .strictObject({
-        overlayIso: z.string().min(1).optional(),
-        overlayRootfs: z.string().min(1).optional(),
+        overlayIso: z.string().min(1, 'name the folder to add to the ISO, or leave iso.overlayIso out').optional(),
+        overlayRootfs: z.string().min(1, 'name the folder to add to the root filesystem, or leave iso.overlayRootfs out').optional(),
         cmdline: z.string().regex(/^[^\n]*$/, 'one line of kernel arguments').default(''),
       })
       .prefault({}),
@@ -137,7 +138,7 @@ export const RecipeSchema = z
           .optional(),
       })
       .prefault({}),
-    output: z.string().min(1).default('build'),
+    output: z.string().min(1, 'name the output folder (e.g. build)').default('build'),
     /**
      * Where the kairosified image is named (and pushed to): a registry host with an org
      * ("quay.io/myorg", "localhost:5000/os") or just a prefix. The tag is derived from the recipe:
@@ -202,14 +203,16 @@ export const RecipeSchema = z
     if (r.trustedBoot.enabled) {
       const others = r.artifacts.filter((a) => !(TRUSTED_BOOT_ARTIFACTS as ReadonlyArray<string>).includes(a));
       if (others.length > 0 || !r.artifacts.includes('uki')) {
+        // Said in the wizard's words (the artifact labels) and the file's (the kinds).
+        const unselect = others.length ? `, and unselect ${others.map(artifactWords).join(', ')}` : '';
         ctx.addIssue({
           code: 'custom',
           path: ['artifacts'],
-          message: `Trusted Boot images boot only from a signed UKI: build uki (and rootfs-tar if wanted)${others.length ? `, not ${others.join(', ')}` : ''}`,
+          message: `Trusted Boot is on, and such a system boots only from a signed UKI: choose ${artifactWords('uki')}${unselect} (a root filesystem tarball may stay)`,
         });
       }
     } else if (r.artifacts.includes('uki')) {
-      ctx.addIssue({ code: 'custom', path: ['artifacts'], message: 'a signed UKI needs Trusted Boot: enable it (trustedBoot.enabled: true)' });
+      ctx.addIssue({ code: 'custom', path: ['artifacts'], message: `${artifactWords('uki')} needs Trusted Boot: turn it on (trustedBoot.enabled: true), or unselect it` });
     }
     if (r.artifacts.includes('rpi') && !RPI_ARTIFACT_MODELS.includes(r.model)) {
       ctx.addIssue({
@@ -247,6 +250,12 @@ export const RecipeSchema = z
       });
     }
   });
+
+/** An artifact as the wizard labels it and the recipe names it: "Hybrid ISO (iso)". */
+function artifactWords(kind: string): string {
+  const label = ARTIFACT_CATALOG.find((a) => a.id === kind)?.label;
+  return label ? `"${label}" (${kind})` : kind;
+}
 
 /** A validated Recipe with every default filled in. */
 export type Recipe = z.output<typeof RecipeSchema>;

@@ -3,7 +3,8 @@
 // disk and ISO, all assembled by the amd64 builder; the Pi 3 recipe makes the MBR card. Each card
 // passes its static checks (what no emulator runs); the Pi 4 card, the EFI disk and the ISO boot
 // to userspace in qemu's virt machine with AAVMF, and the Pi 3 card through its own U-Boot in
-// qemu's raspi3b, where the kernel must find the SD card. Measured times are printed.
+// qemu's raspi3b, where the kernel must find the SD card. The Pi 4 card is also flashed to two
+// drives with a hostname each, and one of them boots under its own name. Measured times are printed.
 //   npm run test:arm64
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,8 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, cli } from '../integration/support.js';
+import { MIB, loopsInWorkFolder } from '../integration/loop-devices.js';
+import { cosOem, debugfsCat } from '../integration/cos-oem.js';
 
 const BASE = 'kairos-factory/debian-arm64:bookworm';
 /** The examples' cloud-config names the machine. */
@@ -27,7 +30,10 @@ async function timed<T>(what: string, work: () => Promise<T>): Promise<T> {
 
 /** The static check lines a card's build printed. */
 function checkLines(output: string): string[] {
-  return output.split('\n').filter((l) => /Check (pass|fail) {2}/.test(l) && !/kernel|initrd|kairos-release|SSH|machine-id|framework/.test(l));
+  // The image's own checks come first; they are named by what they check (the card's config.txt
+  // line mentions the kernel too, so the names are matched, not the whole line).
+  const imageCheck = /^(kernel link|kernel modules|initrd|kairos-release|SSH host keys|machine-id|framework binaries|Wi-Fi and keyboard tools):/;
+  return output.split('\n').filter((l) => /Check (pass|fail) {2}/.test(l) && !imageCheck.test(l.replace(/^.*Check (pass|fail) {2}/, '')));
 }
 
 describe('Raspberry Pi cards and arm64 media on amd64', () => {
@@ -71,6 +77,37 @@ describe('Raspberry Pi cards and arm64 media on amd64', () => {
     expect(result.exitCode, result.all.slice(-3000)).toBe(0);
     expect(result.all).toContain('arm64 UEFI, virt');
     expect(result.all).toMatch(new RegExp(`booted \\(virt\\): ${HOSTNAME} login:`));
+  });
+
+  describe('two cards flashed at once, each with its own hostname', () => {
+    const work = join(tmpdir(), 'kf-rpi-cards');
+    const loops = loopsInWorkFolder(work);
+    const devices: string[] = [];
+
+    it("flash --hostname 'node-{n}' writes the Pi 4 card to two drives: both verify, each COS_OEM holds its own name", async () => {
+      const card = join(out, 'rpi4', 'debian-bookworm-rpi4.img');
+      const size = (await stat(card)).size;
+      devices.push(await loops.create(Math.ceil(size / MIB) + 16), await loops.create(Math.ceil(size / MIB) + 64));
+      const result = await timed('Pi 4 card flashed to two drives', () => cli(['flash', card, ...devices, '--hostname', 'node-{n}', '--yes']));
+      expect(result.exitCode, result.all.slice(-2000)).toBe(0);
+      expect(result.all).toMatch(new RegExp(`written to ${devices[0]}, ${devices[1]} and verified`));
+      expect(result.all).toMatch(/each card with its own COS_OEM \(node-1, node-2\)/);
+      for (const [i, device] of devices.entries()) {
+        const oem = await cosOem(device, work);
+        expect(await debugfsCat(oem.copy, '/90_custom.yaml')).toMatch(new RegExp(`^hostname: node-${i + 1}$`, 'm'));
+        expect(await debugfsCat(oem.copy, '/kairos-factory/user-data')).toMatch(new RegExp(`^hostname: node-${i + 1}$`, 'm'));
+        // The firmware partition is the card's, byte for byte: only COS_OEM differs.
+        const head = await execa('cmp', ['-n', String(oem.start), card, device], { reject: false });
+        expect(head.exitCode, head.stdout).toBe(0);
+      }
+    });
+
+    it('the second card boots in virt and its console shows node-2', async () => {
+      expect(devices).toHaveLength(2);
+      const result = await timed('Pi 4 card node-2 boot (virt)', () => cli(['boot-test', devices[1]!, '--virt', '--timeout', '900', '--log', join(work, 'node-2.boot.log'), '--expect-hostname', 'node-2']));
+      expect(result.exitCode, result.all.slice(-3000)).toBe(0);
+      expect(result.all).toMatch(/booted \(virt\): node-2 login:/);
+    });
   });
 
   it('boots the arm64 EFI disk in virt, the machine picked from its EFI loader', async () => {

@@ -62,11 +62,14 @@ export async function choosePassword(page: Page, password = 'e2e-password'): Pro
   await expect(page.getByText('A password is set, stored as a SHA-512 crypt hash')).toBeVisible();
 }
 
-/** One request to the engine as a program sends it (Bearer token); the answer's value, or it throws. */
-export async function engine<T>(request: APIRequestContext, name: string, payload: unknown = {}): Promise<T> {
-  const res = await request.post(`${process.env.KF_E2E_ORIGIN}/api/request/${name}`, {
+/**
+ * One request to the engine as a program sends it (Bearer token); the answer's value, or it throws.
+ * The suite's web shell, or another one (`at`).
+ */
+export async function engine<T>(request: APIRequestContext, name: string, payload: unknown = {}, at?: { readonly origin: string; readonly token: string }): Promise<T> {
+  const res = await request.post(`${at?.origin ?? process.env.KF_E2E_ORIGIN}/api/request/${name}`, {
     data: payload,
-    headers: { Authorization: `Bearer ${process.env.KF_E2E_TOKEN}` },
+    headers: { Authorization: `Bearer ${at?.token ?? process.env.KF_E2E_TOKEN}` },
   });
   const body = (await res.json()) as { ok: boolean; value?: T; error?: { code: string; message: string } };
   if (!body.ok) throw new Error(`${name}: ${res.status()} ${body.error?.code ?? ''} ${body.error?.message ?? ''}`);

@@ -268,6 +268,31 @@ describe('history', () => {
     ]);
   });
 
+  it('keeps the history and job logs private (recipe snapshots hold password hashes)', async () => {
+    await store.recordJob(job(1));
+    await store.saveJobLog('job-1', 'line 1\n');
+    expect((await stat(join(dir, 'history.json'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir, 'jobs', 'job-1.log'))).mode & 0o777).toBe(0o600);
+    expect((await stat(join(dir, 'jobs'))).mode & 0o777).toBe(0o700);
+    expect(await new AppStore(dir).jobLog('job-1')).toBe('line 1\n');
+  });
+
+  it('reads and writes no log outside its folder, whatever the job id', async () => {
+    await expect(store.saveJobLog('../settings', 'x')).rejects.toMatchObject({ code: 'bad-request' });
+    await writeFile(join(dir, 'secret.log'), 'secret');
+    expect(await store.jobLog('../secret')).toBeUndefined();
+    expect(await store.jobLog('job-404')).toBeUndefined();
+  });
+
+  it('deletes the logs of jobs that leave the history', async () => {
+    for (let n = 1; n <= 51; n++) {
+      await store.saveJobLog(`job-${n}`, `log ${n}\n`);
+      await store.recordJob(job(n));
+    }
+    expect(await store.jobLog('job-1')).toBeUndefined();
+    expect(await store.jobLog('job-2')).toBe('log 2\n');
+  });
+
   it('keeps recording after a write failed', async () => {
     // A folder where history.json should be makes the write fail.
     await mkdir(join(dir, 'history.json'));

@@ -1,6 +1,6 @@
 // The handler table through the in-memory transport: the same JSON envelopes Electron IPC and the
 // web shell carry, with no process boundary. Only requests that need no Docker, qemu or drives.
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -90,7 +90,7 @@ describe('recipe.validate', () => {
 
   it('answers a missing source with its path', async () => {
     const result = await client.request('recipe.validate', { recipe: { name: 'x' } });
-    expect(result).toEqual({ ok: false, issues: [{ path: 'source', message: 'is required' }] });
+    expect(result).toEqual({ ok: false, issues: [{ path: 'source', message: 'is required' }], problems: [{ path: 'source', message: 'is required', severity: 'error' }] });
   });
 
   it('refuses a request without the recipe field', async () => {
@@ -214,14 +214,14 @@ describe('jobs', () => {
   it('refuses to build an invalid recipe, naming the field, and starts no job', async () => {
     const error = await rejection(client.request('build.start', { recipe: { ...minimal, arch: 'sparc' } }));
     expect(error.code).toBe('recipe-invalid');
-    expect(error.message).toMatch(/^The recipe is not valid: arch: must be one of: /);
+    expect(error.message).toMatch(/^The recipe is not ready to build: arch: must be one of: /);
     expect(await client.request('jobs.list', {})).toEqual([]);
   });
 
   it('refuses to build for a Raspberry Pi 5, naming model and the reason, and starts no job', async () => {
     const error = await rejection(client.request('build.start', { recipe: { ...minimal, model: 'rpi5', arch: 'arm64' } }));
     expect(error.code).toBe('recipe-invalid');
-    expect(error.message).toMatch(/^The recipe is not valid: model: Raspberry Pi 5 is not supported: .*kairos-init rejects -m rpi5/);
+    expect(error.message).toMatch(/^The recipe is not ready to build: model: Raspberry Pi 5 is not supported: .*kairos-init rejects -m rpi5/);
     expect(await client.request('jobs.list', {})).toEqual([]);
   });
 
@@ -229,6 +229,38 @@ describe('jobs', () => {
     const error = await rejection(client.request('build.start', { recipe: { ...minimal, sorce: {} } }));
     expect(error.code).toBe('recipe-invalid');
     expect(error.message).toContain('sorce');
+  });
+});
+
+describe('artifact.show', () => {
+  const build = (state: string) => ({
+    jobId: 'build-0123abcd',
+    kind: 'build',
+    title: 'Build node',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    state,
+    result: { seconds: 1, artifacts: [{ kind: 'iso', path: '/srv/out/node.iso', size: 1, sha256: 'x' }] },
+  });
+
+  it('shows an artifact of a recorded finished build, and nothing else', async () => {
+    await api.close();
+    const shown: string[] = [];
+    api = createApiServer({ dataDir, shell: 'memory', showInFolder: (path) => shown.push(path) });
+    client = memoryTransport(api);
+    await writeFile(join(dataDir, 'history.json'), JSON.stringify([build('done')]));
+    expect(await client.request('artifact.show', { jobId: 'build-0123abcd', index: 0 })).toEqual({});
+    expect(shown).toEqual(['/srv/out/node.iso']);
+    const missing = await rejection(client.request('artifact.show', { jobId: 'build-0123abcd', index: 1 }));
+    expect(missing).toMatchObject({ code: 'bad-request', message: 'Build node has no artifact 2', hint: 'Pick an artifact listed with the job' });
+    await writeFile(join(dataDir, 'history.json'), JSON.stringify([build('failed')]));
+    expect((await rejection(client.request('artifact.show', { jobId: 'build-0123abcd', index: 0 }))).code).toBe('bad-request');
+    expect((await rejection(client.request('artifact.show', { jobId: 'build-nope', index: 0 }))).message).toBe('No job build-nope');
+    expect(shown).toHaveLength(1);
+  });
+
+  it('is refused by a shell without a file manager, saying to download instead', async () => {
+    const error = await rejection(client.request('artifact.show', { jobId: 'build-0123abcd', index: 0 }));
+    expect(error).toMatchObject({ code: 'bad-request', message: 'Only the desktop app can open a folder', hint: 'Download the artifact instead' });
   });
 });
 

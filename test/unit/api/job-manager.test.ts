@@ -11,6 +11,7 @@ import { AppStore } from '../../../src-main/api/app-store.js';
 import { JobManager } from '../../../src-main/api/job-manager.js';
 import { LINE_MAX, LOG_KEPT } from '../../../src-main/api/job-record.js';
 import type { JobContext } from '../../../src-main/jobs/job-context.js';
+import type { Recipe } from '../../../src-shared/recipe/recipe-schema.js';
 
 let dir: string;
 let store: AppStore;
@@ -104,7 +105,7 @@ describe('job limits', () => {
 describe('job.get', () => {
   it('answers a running job with its phases, latest progress and log', async () => {
     const job = held();
-    const id = manager.start('build', 'Build x', job.work, 'x');
+    const id = manager.start('build', 'Build x', job.work, { recipe: { name: 'x' } as Recipe });
     const ctx = job.ctx();
     ctx.phase('kairosify', 'build image', 'started');
     ctx.log('kairosify', 'line 1');
@@ -163,7 +164,8 @@ describe('job.get', () => {
     }
     const oldest = await manager.get(ids[0]!);
     expect(oldest.summary).toMatchObject({ jobId: ids[0], state: 'done' });
-    expect(oldest.trail).toBeUndefined();
+    // Its trail now comes from the history: the phases it recorded and its log file.
+    expect(oldest.trail).toEqual({ phases: [], log: ['log of b0'], logTotal: 1 });
     expect((await manager.get(ids[2]!)).trail?.log).toEqual(['log of b2']);
   });
 
@@ -172,6 +174,46 @@ describe('job.get', () => {
     const detail = await manager.get('build-old1');
     expect(detail.summary).toMatchObject({ state: 'failed', error: { code: 'internal', message: 'The app ended while this job ran' } });
     expect(detail.trail).toBeUndefined();
+  });
+
+  it('answers a job of an earlier run whole: recipe, phases, result and log, from a new engine on the same folder', async () => {
+    const job = held();
+    const recipe = { name: 'kept', version: 'v3.2.1' } as Recipe;
+    const id = manager.start('build', 'Build kept', job.work, { recipe });
+    const ctx = job.ctx();
+    await ctx.runPhase('kairosify', 'build image', async () => ctx.log('kairosify', 'building'));
+    for (let i = 0; i < 600; i++) ctx.detail('artifacts', `tool line ${i}`);
+    job.release();
+    await endOf(id);
+    await manager.shutdown();
+
+    const again = new JobManager(new AppStore(dir), { job: () => undefined, summary: () => undefined });
+    const detail = await again.get(id);
+    expect(detail.summary).toMatchObject({ jobId: id, state: 'done', recipeName: 'kept', recipe, result: { message: 'released' } });
+    expect(detail.summary.phases).toEqual([{ name: 'build image', state: 'done', seconds: expect.any(Number) }]);
+    expect(detail.trail?.phases).toEqual(detail.summary.phases);
+    expect(detail.trail?.logTotal).toBe(601);
+    expect(detail.trail?.log).toHaveLength(LOG_KEPT);
+    expect(detail.trail?.log.at(-1)).toBe('tool line 599');
+    const log = await again.log(id);
+    expect(log.truncated).toBe(false);
+    expect(log.text.split('\n').slice(0, 2)).toEqual(['building', 'tool line 0']);
+    expect(log.text.endsWith('tool line 599\n')).toBe(true);
+    expect((await again.list()).find((j) => j.jobId === id)).toMatchObject({ state: 'done', recipe });
+  });
+
+  it('answers the log of a running job from memory, and says when an old job has none', async () => {
+    const job = held();
+    const id = manager.start('flash', 'Flash a.img', job.work, { inputs: { image: '/tmp/a.img' } });
+    job.ctx().log('flash', 'writing');
+    expect(await manager.log(id)).toEqual({ text: 'writing\n', lines: 1, truncated: false });
+    expect((await manager.get(id)).summary.inputs).toEqual({ image: '/tmp/a.img' });
+    job.release();
+    await endOf(id);
+    await store.recordJob({ jobId: 'build-older', kind: 'build', title: 'older', startedAt: '2025-01-01T00:00:00.000Z', state: 'done' });
+    expect(await manager.log('build-older')).toEqual({ text: '', truncated: true, missing: true });
+    expect((await manager.get('build-older')).trail).toBeUndefined();
+    await expect(manager.log('build-nope')).rejects.toMatchObject({ code: 'bad-request', message: 'No job build-nope' });
   });
 
   it('refuses an unknown job by name, with a hint', async () => {

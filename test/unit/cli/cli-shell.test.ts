@@ -151,12 +151,19 @@ describe('each CLI command goes through the handler table', () => {
     expect(dispatched).toEqual(['recipe.validate', 'image.check']);
   });
 
-  it('build -> recipe.validate, build.start; a bad --registry is named as the option', async () => {
+  it('build -> recipe.validate, build.start; a missing rootfs is refused by the preflight; a bad --registry is named as the option', async () => {
     const recipe = join(dir, 'rootfs.yaml');
-    await writeFile(recipe, ['name: from-rootfs', 'version: v0.1.0', 'source:', '  kind: rootfs', `  path: ${join(dir, 'no-such-rootfs')}`, 'kairosify:', '  method: scratch', '  framework: none', ''].join('\n'));
+    const rootfs = join(dir, 'no-such-rootfs');
+    await writeFile(recipe, ['name: from-rootfs', 'version: v0.1.0', 'source:', '  kind: rootfs', `  path: ${rootfs}`, 'kairosify:', '  method: scratch', '  framework: none', ''].join('\n'));
+    expect(await run('build', recipe, '--output', join(dir, 'out'))).toBe(2);
+    expect(dispatched).toEqual(['recipe.validate']);
+    expect(err).toMatch(/rootfs\.yaml:5:9: source\.path: the root filesystem .*no-such-rootfs does not exist: check the path/);
+    // With the path there, the build starts (and fails in its job: this file is no tarball).
+    await writeFile(rootfs, 'not a tarball');
+    dispatched.length = 0;
     expect(await run('build', recipe, '--output', join(dir, 'out'))).toBe(1);
+    expect(err).not.toContain('source.path');
     expect(dispatched).toEqual(['recipe.validate', 'build.start']);
-    expect(err).toContain('no-such-rootfs');
     dispatched.length = 0;
     expect(await run('build', recipe, '--registry', 'Not A Registry')).toBe(2);
     expect(err).toMatch(/^error: --registry: /m);

@@ -312,6 +312,50 @@ describe('the event socket', () => {
   });
 });
 
+describe('artifact downloads', () => {
+  /** A recorded build with two artifacts: a file, and a folder (netboot). */
+  async function recordBuild(state = 'done'): Promise<string> {
+    const file = join(dir, 'out', 'node ü.iso');
+    await mkdir(join(dir, 'out', 'netboot'), { recursive: true });
+    await writeFile(file, 'iso bytes');
+    await mkdir(join(dir, 'data'), { recursive: true });
+    const artifacts = [
+      { kind: 'iso', path: file, size: 9, sha256: 'x' },
+      { kind: 'netboot', path: join(dir, 'out', 'netboot'), size: 0, sha256: 'y' },
+    ];
+    const job = { jobId: 'build-0123abcd', kind: 'build', title: 'Build node', startedAt: '2026-01-01T00:00:00.000Z', state, result: { seconds: 1, artifacts } };
+    await writeFile(join(dir, 'data', 'history.json'), JSON.stringify([job]));
+    return job.jobId;
+  }
+
+  it("serves a recorded job's artifact with a single-use ticket, as an attachment", async () => {
+    const id = await recordBuild();
+    const t = await ticket();
+    const res = await call(`/api/artifact/${id}/0?ticket=${t}`, { token: null });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="node _.iso"; filename*=UTF-8''node%20%C3%BC.iso`);
+    expect(res.headers.get('content-length')).toBe('9');
+    expect(await res.text()).toBe('iso bytes');
+    expect((await call(`/api/artifact/${id}/0?ticket=${t}`, { token: null })).status).toBe(401);
+    // Programs send the Bearer header instead.
+    expect(await (await call(`/api/artifact/${id}/0`)).text()).toBe('iso bytes');
+  });
+
+  it('refuses no ticket or the token in the query, and anything that is not an artifact of a finished job', async () => {
+    const id = await recordBuild();
+    expect((await call(`/api/artifact/${id}/0`, { token: null })).status).toBe(401);
+    expect((await call(`/api/artifact/${id}/0?token=${TOKEN}`, { token: null })).status).toBe(401);
+    expect((await call(`/api/artifact/${id}/2`)).status).toBe(404);
+    expect((await call('/api/artifact/build-unknown1/0')).status).toBe(404);
+    // A folder is not served, nor a path in the address.
+    expect((await call(`/api/artifact/${id}/1`)).status).toBe(404);
+    expect((await call(`/api/artifact/${id}/..%2F..%2Fetc%2Fpasswd`)).status).toBe(404);
+    expect((await call(`/api/artifact/${id}/0`, { method: 'POST' })).status).toBe(405);
+    await recordBuild('failed');
+    expect((await call(`/api/artifact/${id}/0`)).status).toBe(404);
+  });
+});
+
 describe('limits', () => {
   it('refuses a body past the limit with 413', async () => {
     await start({ maxBody: 1000 });

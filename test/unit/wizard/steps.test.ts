@@ -111,3 +111,26 @@ describe('reachable', () => {
     expect(reachable([issue('name'), issue('source'), issue('artifacts')], index('flash'), { source: ['x'], 'cloud-config': ['y'] })).toBe(true);
   });
 });
+
+describe('checkDraft and stepProblems', () => {
+  it('checks a draft with the one preflight: cloud-config errors block their step, warnings do not', async () => {
+    const { checkDraft, stepProblems } = await import('../../../src-renderer/wizard/steps.js');
+    const blocked = checkDraft({ name: 'x', source: { baseImage: 'debian:bookworm' }, cloudConfig: '#cloud-config\nusers:\n  - name: kairos\n' });
+    expect(blocked.recipe).toBeUndefined();
+    expect(stepValid(blocked.issues, step('cloud-config'))).toBe(false);
+    expect(stepValid(blocked.issues, step('source'))).toBe(true);
+    // The Cloud-config step's own blocker says the same: counted once.
+    const problems = stepProblems(blocked.issues, step('cloud-config'), { 'cloud-config': ['nobody can log in as kairos'] });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^cloud-config line 3: nobody can log in as kairos/);
+    const warned = checkDraft({ name: 'x', source: { baseImage: 'debian:bookworm' }, cloudConfig: '#cloud-config\nusers:\n  - name: kairos\n    passwd: kairos\n' });
+    expect(warned.issues).toEqual([]);
+    expect(warned.recipe?.name).toBe('x');
+    expect(warned.warnings.map((w) => w.path)).toEqual(['cloudConfig.users.0.passwd']);
+  });
+
+  it('keeps the blockers of steps the preflight does not cover (the keys folder)', async () => {
+    const { stepProblems } = await import('../../../src-renderer/wizard/steps.js');
+    expect(stepProblems([], step('trusted-boot'), { 'trusted-boot': ['Pick the keys folder'] })).toEqual(['Pick the keys folder']);
+  });
+});
