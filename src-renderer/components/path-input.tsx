@@ -59,7 +59,7 @@ export function PathInput(props: {
             onBlur={(e) => props.onCommit?.(e.target.value)}
           />
           {shell && (
-            <button ref={button} type="button" className="secondary" aria-label={`Browse for ${props.label.toLowerCase()}`} onClick={() => void browse()}>
+            <button ref={button} type="button" className="secondary" onClick={() => void browse()}>
               Browse…
             </button>
           )}
