@@ -1,6 +1,7 @@
 // The window: header with the engine's status and the theme, the steps and the saved recipes and
-// recent jobs on the side, the wizard (or the job history) in the middle.
-import { useEffect } from 'react';
+// recent jobs on the side, and in the middle the job history or the open door: the start screen,
+// the wizard, or the flash door.
+import { useEffect, useRef } from 'react';
 import { api } from './api/api.js';
 import { formatDuration } from '../src-shared/util/format.js';
 import { useAppStore } from './stores/app-store.js';
@@ -11,6 +12,10 @@ import { SavedRecipes } from './components/saved-recipes.js';
 import { HistoryView } from './history/history-view.js';
 import { Sidebar } from './components/sidebar.js';
 import type { Theme } from '../src-shared/api/contract.js';
+import { FlashDoor } from './start/flash-door.js';
+import { useJobWatch } from './start/job-watch.js';
+import { useFocusTitle } from './components/focus-title.js';
+import { StartScreen } from './start/start-screen.js';
 
 function StatusChips() {
   const status = useAppStore((s) => s.status);
@@ -82,8 +87,12 @@ export function App() {
   const theme = useAppStore((s) => s.settings?.theme ?? 'system');
   const toast = useAppStore((s) => s.toast);
   const name = useRecipeStore((s) => s.draft.name);
+  const door = useAppStore((s) => s.door);
   const view = useAppStore((s) => s.view);
   const set = useAppStore((s) => s.set);
+  const main = useRef<HTMLElement>(null);
+  useJobWatch();
+  useFocusTitle(main, door);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -92,12 +101,17 @@ export function App() {
   return (
     <div className="app">
       <a className="skip-link" href="#main">
-        Skip to the current step
+        Skip to the main content
       </a>
       <header className="app-header">
         <h1>
           Kairos Factory <span className="muted">· {name || 'new recipe'}</span>
         </h1>
+        {(door !== 'start' || view !== 'wizard') && (
+          <button type="button" className="secondary" onClick={() => set({ door: 'start' })}>
+            Start screen
+          </button>
+        )}
         <StatusChips />
         <ThemePicker />
       </header>
@@ -110,13 +124,13 @@ export function App() {
           </div>
           <RecentJobs />
         </Sidebar>
-        <main id="main" tabIndex={-1}>
+        <main id="main" tabIndex={-1} ref={main}>
           {toast && (
             <div className="toast" role="status">
               {toast}
             </div>
           )}
-          {view === 'history' ? <HistoryView /> : <Wizard />}
+          {view === 'history' ? <HistoryView /> : door === 'start' ? <StartScreen /> : door === 'flash' ? <FlashDoor /> : <Wizard />}
         </main>
       </div>
     </div>

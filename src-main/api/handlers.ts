@@ -24,6 +24,8 @@ import { JobManager } from './job-manager.js';
 import { DriveWatcher } from './drive-watcher.js';
 import { imageSizeFacts } from './image-size.js';
 import { isAbsolute, join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 
 type Payload<K extends RequestName> = z.output<(typeof RequestSchemas)[K]>;
 type Handlers = { [K in RequestName]: (payload: Payload<K>) => Promise<Response<K>> };
@@ -178,6 +180,13 @@ export function createApiServer(options: ApiOptions): ApiServer {
     'dialog.pick': async (request) => {
       if (!options.pickPath) throw new AppError('bad-request', 'No file dialogs here', { hint: 'Type the path instead' });
       return { path: await options.pickPath(request) };
+    },
+    'files.list': async ({ folder, extensions }) => {
+      const { listFolder } = await import('./folder-list.js');
+      // First opened: where builds write (the newest images are there), or the home folder.
+      const { outputRoot } = await store.settings();
+      const start = folder ?? ((await stat(outputRoot).then((s) => s.isDirectory(), () => false)) ? outputRoot : homedir());
+      return listFolder(start, { dataDir: options.dataDir, outputRoot, extensions });
     },
     'build.start': async ({ recipe: value, output }) => {
       // The same preflight as Review and `validate`: a build that would fail on its inputs does not start.

@@ -44,6 +44,20 @@ function createWindow(): BrowserWindow {
   win.webContents.on('will-navigate', (event, url) => {
     if (url !== appUrl) event.preventDefault();
   });
+  // The page refuses to unload while a job runs (beforeunload); Electron then keeps the window
+  // open without a word, so ask here: leaving ends the app's engine and with it the job.
+  win.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(win, {
+      type: 'warning',
+      buttons: ['Stay', 'Quit and stop the job'],
+      defaultId: 0,
+      cancelId: 0,
+      title: 'A job is still running',
+      message: 'A build or flash is still running.',
+      detail: 'Quitting now stops it; a drive being written is left unusable until flashed again.',
+    });
+    if (choice === 1) event.preventDefault();
+  });
   void win.loadURL(appUrl);
   return win;
 }
@@ -81,7 +95,8 @@ void app.whenReady().then(() => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy()] } });
   });
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  // Only desktop notifications (a job ended while the window was elsewhere); no camera, no location.
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(permission === 'notifications'));
   api = createApiServer({
     // The same folder as the CLI and the web shell: one history, one set of saved recipes.
     dataDir: defaultDataDir(),

@@ -1,7 +1,7 @@
 // The preload of the sandboxed renderer: one frozen object, window.kairosFactory, with one method
 // per API request and a subscribe for events. Nothing else of Electron or Node reaches the page.
 // Bundled alone (scripts/build-electron.mjs): a sandboxed preload can import only "electron".
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { EVENT_CHANNEL, EVENT_NAMES, REQUEST_NAMES, methodName, requestChannel, type EventName } from '../../src-shared/api/request-names.js';
 
 type Listener = (payload: unknown) => void;
@@ -24,7 +24,10 @@ function subscribe(event: EventName, listener: Listener): () => void {
   return () => set.delete(listener);
 }
 
-const api = Object.freeze({ ...methods, subscribe });
+/** A file dropped on the window: its path on disk (the page's File objects carry none since Electron 32). */
+const pathForFile = (file: File): string => webUtils.getPathForFile(file);
+
+const api = Object.freeze({ ...methods, subscribe, pathForFile });
 contextBridge.exposeInMainWorld('kairosFactory', api);
 
 export type PreloadApi = typeof api;

@@ -16,6 +16,8 @@ export const api = {
   getSettings: () => t().request('settings.get', {}),
   setSettings: (change: RequestPayload<'settings.set'>) => t().request('settings.set', change),
   validateRecipe: (recipe: unknown) => t().request('recipe.validate', { recipe }),
+  /** A recipe file's text: problems come with their line and column. */
+  validateRecipeYaml: (yaml: string) => t().request('recipe.validate', { yaml }),
   previewDockerfile: (recipe: unknown) => t().request('recipe.dockerfile', { recipe }),
   listRecipes: () => t().request('recipe.list', {}),
   saveRecipe: (recipe: unknown) => t().request('recipe.save', { recipe }),
@@ -23,6 +25,7 @@ export const api = {
   deleteRecipe: (name: string) => t().request('recipe.delete', { name }),
   checkKeys: (folder: string) => t().request('keys.check', { folder }),
   pickPath: (request: RequestPayload<'dialog.pick'>) => t().request('dialog.pick', request),
+  listFolder: (request: RequestPayload<'files.list'>) => t().request('files.list', request),
   startBuild: (recipe: unknown) => t().request('build.start', { recipe }),
   startBootTest: (artifact: string, mode: BootMode) => t().request('bootTest.start', { artifact, mode }),
   listDrives: (image?: string) => t().request('drives.list', image ? { image } : {}),

@@ -6,16 +6,33 @@ import { useAppStore } from '../stores/app-store.js';
 import { defaultDraft, useRecipeStore } from '../stores/recipe-store.js';
 import { toErrorData } from './error-box.js';
 
-export function SavedRecipes() {
-  const [list, setList] = useState<ReadonlyArray<SavedRecipe>>([]);
-  const replace = useRecipeStore((s) => s.replace);
-  const draftName = useRecipeStore((s) => s.draft.name);
-  const set = useAppStore((s) => s.set);
-  const step = useAppStore((s) => s.step);
+/** Opens a saved recipe in the wizard (the side list and the start screen's "Open a recipe"). */
+export async function openSavedRecipe(name: string): Promise<void> {
+  const set = useAppStore.getState().set;
+  try {
+    const { recipe } = await api.loadRecipe(name);
+    useRecipeStore.getState().replace(recipe);
+    set({ step: 'source', toast: `Opened ${name}` });
+  } catch (e) {
+    set({ toast: toErrorData(e).message });
+  }
+}
 
+/** The saved recipes, read again when the step or the draft's name changes (a save). */
+export function useSavedRecipes(): ReadonlyArray<SavedRecipe> {
+  const [list, setList] = useState<ReadonlyArray<SavedRecipe>>([]);
+  const step = useAppStore((s) => s.step);
+  const draftName = useRecipeStore((s) => s.draft.name);
   useEffect(() => {
     api.listRecipes().then(setList, () => setList([]));
   }, [step, draftName]);
+  return list;
+}
+
+export function SavedRecipes() {
+  const list = useSavedRecipes();
+  const replace = useRecipeStore((s) => s.replace);
+  const set = useAppStore((s) => s.set);
 
   return (
     <section className="side-section" aria-labelledby="recipes-title">
@@ -38,15 +55,7 @@ export function SavedRecipes() {
             <button
               type="button"
               className="link"
-              onClick={async () => {
-                try {
-                  const { recipe } = await api.loadRecipe(r.name);
-                  replace(recipe);
-                  set({ step: 'source', toast: `Opened ${r.name}` });
-                } catch (e) {
-                  set({ toast: toErrorData(e).message });
-                }
-              }}
+              onClick={() => void openSavedRecipe(r.name)}
             >
               {r.name}
             </button>

@@ -1,10 +1,15 @@
-// App-wide state: the engine's status, the settings (theme), the wizard's current step, the
-// job the Build and Flash steps follow, and the image chosen for flashing.
+// App-wide state: the engine's status, the settings (theme), which door is open (the start
+// screen, the wizard, the flash door), the wizard's current step, the job the Build and Flash
+// steps follow, and the image chosen for flashing.
 import { create } from 'zustand';
 import type { EngineStatus, Settings } from '../../src-shared/api/contract.js';
 import type { StepId } from '../wizard/steps.js';
 
+/** The start screen, the wizard (build an OS image), or the Etcher-simple flash door. */
+export type Door = 'start' | 'build' | 'flash';
+
 interface AppState {
+  readonly door: Door;
   readonly status: EngineStatus | undefined;
   readonly settings: Settings | undefined;
   readonly step: StepId;
@@ -23,6 +28,7 @@ interface AppState {
 }
 
 export const useAppStore = create<AppState>((set) => ({
+  door: 'start',
   status: undefined,
   settings: undefined,
   step: 'source',
@@ -34,7 +40,9 @@ export const useAppStore = create<AppState>((set) => ({
   flashImage: '',
   blockers: {},
   toast: undefined,
-  set: (change) => set(change),
+  // Going to a wizard step (the step list, Recent, a saved recipe, history's Edit or Flash) opens
+  // the wizard; opening a door leaves the history. What the change names itself wins.
+  set: (change) => set({ ...('step' in change ? { door: 'build' as const, view: 'wizard' as const } : {}), ...('door' in change ? { view: 'wizard' as const } : {}), ...change }),
   setBlockers: (step, list) =>
     set((s) => {
       const current = s.blockers[step] ?? [];

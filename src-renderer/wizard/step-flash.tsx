@@ -11,9 +11,12 @@ import { PathInput } from '../components/path-input.js';
 import { useAppStore } from '../stores/app-store.js';
 import { useJobView } from '../stores/jobs-store.js';
 import { cardFacts } from '../../src-shared/flash/card-names.js';
+import { IMAGE_EXTENSIONS } from '../../src-shared/flash/recent-images.js';
+import { RecentImages } from '../start/recent-images.js';
 import { CardValues, NO_CARD_VALUES, cardPlan, type CardValuesState } from './card-values.js';
 
-export function StepFlash() {
+/** The wizard's last step, and the flash door's body (with its own title and words). */
+export function StepFlash({ title = 'Flash', lead = 'Write an image to a USB stick or SD card. The app checks the drive first and reads everything back after.' }: { readonly title?: string; readonly lead?: string } = {}) {
   const image = useAppStore((s) => s.flashImage);
   const flashJobId = useAppStore((s) => s.flashJobId);
   const settings = useAppStore((s) => s.settings);
@@ -81,16 +84,17 @@ export function StepFlash() {
 
   return (
     <section aria-labelledby="step-title">
-      <h2 id="step-title">Flash</h2>
-      <p className="lead">Write an image to a USB stick or SD card. The app checks the drive first and reads everything back after.</p>
+      <h2 id="step-title">{title}</h2>
+      <p className="lead">{lead}</p>
       <PathInput
         label="Image"
         kind="file"
-        extensions={['iso', 'img', 'raw', 'xz', 'gz', 'zst', 'zip', 'bz2']}
+        extensions={IMAGE_EXTENSIONS}
         value={image}
         onChange={(flashImage) => setApp({ flashImage })}
         onCommit={() => refresh()}
       />
+      {!image && <RecentImages limit={3} onPick={(flashImage) => setApp({ flashImage })} />}
       <fieldset className="drives">
         <legend>
           Target drives{' '}

@@ -1,7 +1,8 @@
 // The wizard frame: the step list (a real nav, keyboard friendly), the current step, and
 // Back/Next, with Next disabled until the step is valid.
 import type { ReactElement, RefObject } from 'react';
-import { useRef, useEffect, useLayoutEffect, useState } from 'react';
+import { useRef, useLayoutEffect, useState } from 'react';
+import { useFocusTitle } from '../components/focus-title.js';
 import { useAppStore } from '../stores/app-store.js';
 import { useRecipeStore } from '../stores/recipe-store.js';
 import { STEPS, reachable, stepIssues, stepProblems, stepValid, type StepId } from './steps.js';
@@ -28,6 +29,8 @@ const VIEWS: Record<StepId, () => ReactElement> = {
 
 export function StepNav() {
   const step = useAppStore((s) => s.step);
+  // On the start screen, in the flash door or the history no step is the current one.
+  const inWizard = useAppStore((s) => s.door === 'build' && s.view === 'wizard');
   const blockers = useAppStore((s) => s.blockers);
   const set = useAppStore((s) => s.set);
   const issues = useRecipeStore((s) => s.issues);
@@ -41,7 +44,7 @@ export function StepNav() {
             <li key={s.id}>
               <button
                 type="button"
-                aria-current={s.id === step ? 'step' : undefined}
+                aria-current={inWizard && s.id === step ? 'step' : undefined}
                 disabled={!open}
                 className={`${valid || i >= 5 ? '' : 'has-issues'}`}
                 onClick={() => set({ step: s.id })}
@@ -91,24 +94,11 @@ export function Wizard() {
   const valid = stepValid(issues, info, blockers);
   const problems = stepProblems(issues, info, blockers);
   const heading = useRef<HTMLDivElement>(null);
-  const first = useRef(true);
+  useFocusTitle(heading, step);
   const shownTexts = useShownProblemTexts(heading);
   const own = stepIssues(issues, info);
   // The footer counts `problems`: the fields' issues (named after their field) and the other blockers.
   const unshown = valid ? [] : unshownProblems(own, problems.filter((m) => !own.some((i) => i.message === m)), shownTexts);
-
-  // Moving to a step moves focus to its title, so keyboard and screen-reader users follow along.
-  useEffect(() => {
-    if (first.current) {
-      first.current = false;
-      return;
-    }
-    const title = heading.current?.querySelector('h2');
-    if (title) {
-      title.tabIndex = -1;
-      title.focus();
-    }
-  }, [step]);
 
   const editing = index < STEPS.findIndex((s) => s.id === 'review');
   return (

@@ -125,6 +125,28 @@ export interface DriveList {
   readonly imageSizeUnknown?: boolean;
 }
 
+export interface FolderEntry {
+  readonly name: string;
+  /** Absolute, as the engine's machine names it. */
+  readonly path: string;
+  readonly kind: 'file' | 'folder';
+  /** Bytes, for files. */
+  readonly size?: number;
+  readonly modified: string;
+}
+
+/** One folder of the engine's machine (the web shell's file browser): folders first, then files. */
+export interface FolderListing {
+  readonly folder: string;
+  /** Absent at the root. */
+  readonly parent?: string;
+  /** The engine's path separator, to show a path's parts. */
+  readonly separator: string;
+  readonly entries: ReadonlyArray<FolderEntry>;
+  /** More entries than the browser shows. */
+  readonly truncated?: boolean;
+}
+
 export type ValidationResult =
   | {
       readonly ok: true;
@@ -203,6 +225,15 @@ export const RequestSchemas = {
   'dialog.pick': z.strictObject({
     kind: z.enum(['file', 'folder']),
     title: z.string().max(200),
+    extensions: z.array(z.string().regex(/^[a-z0-9.]{1,12}$/)).max(20).optional(),
+  }),
+  /**
+   * A folder of the engine's machine for the web shell's file browser (default: the output root,
+   * or the home folder): names and sizes only; hidden entries, key files and the data folder left out.
+   */
+  'files.list': z.strictObject({
+    folder: path.optional(),
+    /** Only files with these extensions (folders always); default: every file. */
     extensions: z.array(z.string().regex(/^[a-z0-9.]{1,12}$/)).max(20).optional(),
   }),
   'build.start': z.strictObject({
@@ -292,6 +323,7 @@ export interface ResponseMap {
   'recipe.delete': Record<string, never>;
   'keys.check': KeysCheck;
   'dialog.pick': { readonly path: string | null };
+  'files.list': FolderListing;
   'build.start': { readonly jobId: string };
   'bootTest.start': { readonly jobId: string };
   'drives.list': DriveList;

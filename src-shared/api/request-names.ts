@@ -13,6 +13,7 @@ export const REQUEST_NAMES = [
   'recipe.delete',
   'keys.check',
   'dialog.pick',
+  'files.list',
   'build.start',
   'image.check',
   'iso.config',

@@ -8,7 +8,8 @@ export const SHOTS = 'test-results/screenshots';
 
 const violations = new WeakMap<Page, string[]>();
 
-export async function openApp(page: Page): Promise<void> {
+/** Opens the app on its start screen, as a new user finds it. */
+export async function openStart(page: Page): Promise<void> {
   const seen: string[] = [];
   violations.set(page, seen);
   page.on('console', (m) => {
@@ -16,9 +17,16 @@ export async function openApp(page: Page): Promise<void> {
   });
   page.on('pageerror', (e) => seen.push(`page error: ${e.message}`));
   await page.goto(process.env.KF_E2E_LOGIN!);
-  await expect(page.getByRole('heading', { name: 'Source', level: 2 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'What would you like to do?', level: 2 })).toBeVisible();
   // The status chips are filled once the engine answered.
   await expect(page.getByLabel('What this machine offers')).toBeVisible();
+}
+
+/** Opens the app and goes through the start screen's "Build an OS image" door to the wizard. */
+export async function openApp(page: Page): Promise<void> {
+  await openStart(page);
+  await page.getByRole('button', { name: /^Build an OS image/ }).click();
+  await expect(page.getByRole('heading', { name: 'Source', level: 2 })).toBeVisible();
 }
 
 /** The page broke no Content-Security-Policy rule and threw no error since openApp. */

@@ -143,7 +143,7 @@ test('a malformed request gets 400 and the shell lives on', async () => {
 test('the page is served with a strict Content-Security-Policy', async ({ page }) => {
   const res = await page.goto(process.env.KF_E2E_LOGIN!);
   expect(res?.status()).toBe(200);
-  await expect(page.getByRole('heading', { name: 'Source', level: 2 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'What would you like to do?', level: 2 })).toBeVisible();
   expect(page.url()).not.toContain('token');
   const csp = res?.headers()['content-security-policy'] ?? '';
   expect(csp).toContain("default-src 'self'");

@@ -21,6 +21,7 @@ const fakeElectron = {
     },
     on: (channel: string, handler: Handler) => handlers.set(channel, handler),
   },
+  webUtils: { getPathForFile: (file: { name: string }) => `/dropped/${file.name}` },
 };
 
 let dir = '';
@@ -48,7 +49,12 @@ describe('preload', () => {
     expect([...exposed.keys()]).toEqual(['kairosFactory']);
     const api = exposed.get('kairosFactory')!;
     expect(Object.isFrozen(api)).toBe(true);
-    expect(Object.keys(api).sort()).toEqual([...REQUEST_NAMES.map(methodName), 'subscribe'].sort());
+    expect(Object.keys(api).sort()).toEqual([...REQUEST_NAMES.map(methodName), 'subscribe', 'pathForFile'].sort());
+  });
+
+  it("gives a dropped file's path through Electron's webUtils", () => {
+    const api = exposed.get('kairosFactory')! as { pathForFile: (file: { name: string }) => string };
+    expect(api.pathForFile({ name: 'kairos.iso' })).toBe('/dropped/kairos.iso');
   });
 
   it('maps each method to its own channel', async () => {
