@@ -8,12 +8,33 @@ import { App } from './app.js';
 import { toErrorData } from './components/error-box.js';
 import { useAppStore } from './stores/app-store.js';
 import { useJobsStore } from './stores/jobs-store.js';
+import { DRAFT_KEY, makeAutosave, readStoredDraft } from './stores/draft-autosave.js';
+import { hasUnsavedChanges, useRecipeStore } from './stores/recipe-store.js';
 import './styles.css';
 
 const jobs = useJobsStore.getState();
 api.on('job', jobs.onEvent);
 api.on('job.summary', jobs.onSummary);
 api.onReconnect(() => void catchUp());
+
+// The draft of the last session comes back (said in a notice), then every change is kept.
+const stored = readStoredDraft(window.localStorage.getItem(DRAFT_KEY));
+if (stored) {
+  useRecipeStore.getState().restore(stored.draft, stored.unsaved, stored.savedName);
+  if (stored.unsaved) useAppStore.getState().set({ toast: `Restored your unsaved draft ${stored.draft.name ?? ''} from ${new Date(stored.savedAt).toLocaleString()}. "New recipe" starts over.` });
+}
+const autosave = makeAutosave(
+  window.localStorage,
+  () => {
+    const s = useRecipeStore.getState();
+    return { draft: s.draft, savedAt: new Date().toISOString(), unsaved: hasUnsavedChanges(s), ...(s.savedName ? { savedName: s.savedName } : {}) };
+  },
+  (toast) => useAppStore.getState().set({ toast }),
+);
+useRecipeStore.subscribe((s, before) => {
+  if (s.draft !== before.draft || s.baseline !== before.baseline) autosave.changed();
+});
+window.addEventListener('pagehide', autosave.flush);
 
 void (async () => {
   const set = useAppStore.getState().set;

@@ -11,7 +11,7 @@ export async function openSavedRecipe(name: string): Promise<void> {
   const set = useAppStore.getState().set;
   try {
     const { recipe } = await api.loadRecipe(name);
-    useRecipeStore.getState().replace(recipe);
+    useRecipeStore.getState().replace(recipe, name);
     set({ step: 'source', toast: `Opened ${name}` });
   } catch (e) {
     set({ toast: toErrorData(e).message });
