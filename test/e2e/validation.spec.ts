@@ -85,6 +85,6 @@ test('a recipe is saved and reopened', async ({ page }) => {
   await expect(page.getByText('Saved as saved-one')).toBeVisible();
   await page.getByRole('button', { name: '+ New recipe' }).click();
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue('my-kairos');
-  await page.getByRole('button', { name: 'saved-one' }).click();
+  await page.getByRole('button', { name: 'saved-one', exact: true }).click();
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue('saved-one');
 });
