@@ -9,6 +9,7 @@ import { recipeToYaml } from '../../src-shared/recipe/parse-recipe.js';
 import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
 import { api } from '../api/api.js';
 import { ErrorBox, toErrorData } from '../components/error-box.js';
+import { RecipeActions } from '../components/recipe-actions.js';
 import { useAppStore } from '../stores/app-store.js';
 import { useRecipeStore } from '../stores/recipe-store.js';
 import { STEPS, stepOfPath, type StepId } from './steps.js';
@@ -102,7 +103,6 @@ export function StepReview() {
   const engineCheck = checked && checked.for === recipe ? checked.result : undefined;
   const [status, setStatus] = useState<EngineStatus | undefined>();
   const [error, setError] = useState<ReturnType<typeof toErrorData> | undefined>();
-  const [saved, setSaved] = useState<string | undefined>();
 
   useEffect(() => {
     let live = true;
@@ -187,23 +187,9 @@ export function StepReview() {
             {blocked}
           </span>
         )}
-        <button
-          type="button"
-          className="secondary"
-          onClick={async () => {
-            try {
-              const r = await api.saveRecipe(recipe);
-              setSaved(`Saved as ${r.name}`);
-            } catch (e) {
-              setError(toErrorData(e));
-            }
-          }}
-        >
-          Save recipe
-        </button>
-        {saved && <span role="status">{saved}</span>}
       </div>
       <ErrorBox error={error} />
+      <RecipeActions recipe={recipe} />
       <div className="review-grid">
         <CodeCard title="Recipe" label="Recipe YAML" text={recipeToYaml(recipe)} file={`${recipe.name}.yaml`} />
         {source.kind === 'dockerfile' && <CodeCard title="Your Dockerfile" label="Your Dockerfile, rendered" text={renderedSource(source)} file="Dockerfile.source" />}
