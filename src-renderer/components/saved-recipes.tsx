@@ -15,6 +15,7 @@ export const savedRecipesChanged = (): void => useListRevision.setState((s) => (
 
 /** Opens a saved recipe in the wizard (the side list and the start screen's "Open a recipe"). */
 export async function openSavedRecipe(name: string): Promise<void> {
+  if (!mayDropDraft(`Open ${name}`)) return;
   const set = useAppStore.getState().set;
   try {
     const { recipe } = await api.loadRecipe(name);
@@ -50,15 +51,22 @@ async function duplicate(name: string, list: ReadonlyArray<SavedRecipe>): Promis
   }
 }
 
+/**
+ * Whether the draft may be replaced (`doing`: "Start a new recipe", "Open my-recipe"): yes when nothing
+ * in it is unsaved, else the user's answer.
+ */
+export function mayDropDraft(doing: string): boolean {
+  const store = useRecipeStore.getState();
+  return (
+    !hasUnsavedChanges(store) ||
+    window.confirm(`${doing}? The changes to ${store.draft.name || 'this recipe'} that are not saved will be lost. To keep them, choose Cancel and save the recipe on the Review step.`)
+  );
+}
+
 /** "New recipe": a fresh draft, after asking when the current one has unsaved changes. */
 function newRecipe(): void {
-  const store = useRecipeStore.getState();
-  if (
-    hasUnsavedChanges(store) &&
-    !window.confirm(`Start a new recipe? The changes to ${store.draft.name || 'this recipe'} that are not saved will be lost. To keep them, choose Cancel and save the recipe on the Review step.`)
-  )
-    return;
-  store.replace(defaultDraft());
+  if (!mayDropDraft('Start a new recipe')) return;
+  useRecipeStore.getState().replace(defaultDraft());
   useAppStore.getState().set({ step: 'source' });
 }
 

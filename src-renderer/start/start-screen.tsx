@@ -5,7 +5,7 @@ import { useRef, useState } from 'react';
 import type { RecipeIssue } from '../../src-shared/recipe/parse-recipe.js';
 import { api } from '../api/api.js';
 import { toErrorData } from '../components/error-box.js';
-import { openSavedRecipe, useSavedRecipes } from '../components/saved-recipes.js';
+import { mayDropDraft, openSavedRecipe, useSavedRecipes } from '../components/saved-recipes.js';
 import { useAppStore } from '../stores/app-store.js';
 import { useRecipeStore } from '../stores/recipe-store.js';
 import { Icon } from './icons.js';
@@ -30,6 +30,7 @@ function OpenRecipe() {
         setProblems({ file: file.name, lines: result.issues.map(issueText) });
         return;
       }
+      if (!mayDropDraft(`Open ${file.name}`)) return;
       replace(result.recipe);
       set({ step: 'source', toast: `Opened ${file.name}` });
     } catch (e) {

@@ -111,6 +111,19 @@ test('Save As onto an existing name warns and replaces only after confirming; Du
   const names = (await engine<ReadonlyArray<{ name: string }>>(request, 'recipe.list')).map((r) => r.name);
   expect(names).toEqual(expect.arrayContaining(['drafts-first', 'drafts-first-copy']));
   expect((await engine<{ recipe: Recipe }>(request, 'recipe.load', { name: 'drafts-first-copy' })).recipe.version).toBe('v0.2.0');
+
+  // Opening a saved recipe over unsaved changes asks too; Cancel keeps them.
+  await page.getByRole('button', { name: 'Edit Source' }).click();
+  await nameField(page).press('End');
+  await nameField(page).pressSequentially('-edited');
+  let asked = '';
+  page.once('dialog', (d) => {
+    asked = d.message();
+    void d.dismiss();
+  });
+  await page.getByRole('button', { name: 'drafts-first-copy', exact: true }).click();
+  await expect.poll(() => asked).toContain('Open drafts-first-copy?');
+  await expect(nameField(page)).toHaveValue('drafts-first-edited');
   expectCleanConsole(page);
 });
 
