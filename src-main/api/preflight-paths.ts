@@ -38,8 +38,15 @@ async function outputProblem(dir: string): Promise<string | undefined> {
     const info = await stat(at).catch(() => undefined);
     if (info) {
       if (!info.isDirectory()) return `the output folder ${dir} cannot be made: ${at} is a file; choose another output folder`;
-      const writable = await access(at, constants.W_OK | constants.X_OK).then(() => true, () => false);
-      return writable ? undefined : `the output folder ${dir} is not writable by this user (${at}); choose another output folder or fix its permissions`;
+      const denied = await access(at, constants.W_OK | constants.X_OK).then(
+        () => undefined,
+        (error: NodeJS.ErrnoException) => error.code ?? 'EACCES',
+      );
+      if (denied === undefined) return undefined;
+      // A read-only file system is not the user's permissions: say which, as the build's own
+      // storage errors do (src-main/util/make-folder.ts).
+      if (denied === 'EROFS') return `the output folder ${dir} is on a read-only file system: choose a writable output folder (or remount its drive read-write)`;
+      return `the output folder ${dir} is not writable by this user (${at}); choose another output folder or fix its permissions`;
     }
     const up = dirname(at);
     if (up === at) return `the output folder ${dir} cannot be made; choose another output folder`;

@@ -41,7 +41,14 @@ function recipeError(issues: ReadonlyArray<RecipeIssue>, path: string): AppError
 async function loadRecipe(shell: CliShell, path: string, place: { machine?: false; output?: string } = {}): Promise<Recipe> {
   const result = await shell.request('recipe.validate', { yaml: await readText(path, 'recipe'), ...HERE, ...place });
   printWarnings(result.problems, path);
-  if (!result.ok) throw recipeError(result.issues, path);
+  if (!result.ok) {
+    // A folder given with --output is the option's problem, not the file's `output` line.
+    const fromOption = place.output !== undefined ? result.issues.filter((i) => i.path === 'output') : [];
+    if (fromOption.length > 0 && fromOption.length === result.issues.length) {
+      throw new AppError('recipe-invalid', fromOption.map((i) => `--output: ${i.message}`).join('\n'), { hint: 'Fix the option named above' });
+    }
+    throw recipeError(result.issues, path);
+  }
   return result.recipe;
 }
 
