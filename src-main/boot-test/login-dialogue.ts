@@ -30,6 +30,8 @@ const PROMPT = /(?:^|\s)\S+ login: ?$/;
 const PROMPT_LINE = /^\S+ login: /;
 const PASSWORD = /Password: ?$/i;
 const SHELL = /[$#] ?$/;
+/** A shell prompt with other output after it on its line (a late kernel or cloud-init message). */
+const SHELL_LINE = /^(?:\S+@\S+:\S*)?[$#] \S/;
 const INCORRECT = /Login incorrect/;
 // Expanded output only: the echo of the typed command has "$(" right after the marker.
 const MARKER_LINE = new RegExp(`${MARKER}-([^\\s$(]+)`);
@@ -73,6 +75,8 @@ export class LoginDialogue {
       this.linesSinceTyping++;
       // A prompt followed by other output on its line (a late systemd message) still asks.
       if (this.stepValue === 'login prompt' && PROMPT_LINE.test(line)) typed = this.answer() ?? typed;
+      // The same for the shell's first prompt: cloud-init's final messages land right after it.
+      else if (this.stepValue === 'shell prompt' && SHELL_LINE.test(line)) typed = this.answer() ?? typed;
     }
     if (typed === undefined && this.linesSinceTyping > 0 && this.asks(this.carry.trimStart())) typed = this.answer();
     if (this.outcomeValue) return { outcome: this.outcomeValue };

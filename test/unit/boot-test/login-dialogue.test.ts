@@ -23,6 +23,17 @@ describe('LoginDialogue', () => {
     expect(d.feed('more')).toEqual({ outcome: { status: 'passed', line: 'KF-LOGIN-kairos-kairos-3f0a' } });
   });
 
+  it('still types the command when a late cloud-init message lands right after the shell prompt', () => {
+    // As a netboot test's console printed it in CI: the prompt, then cloud-init's final stage on
+    // the same line; nothing else came, and the dialogue waited for a prompt until its timeout.
+    const d = new LoginDialogue(kairos);
+    d.feed(BANNER);
+    d.feed('kairos\r\nPassword: ');
+    expect(d.step).toBe('shell prompt');
+    expect(d.feed("permitted by applicable law.\r\n$ [  106.402990] cloud-init[941]: Cloud-init v. 22.4.2 running 'modules:final' at Thu, 03 Dec 2026 17:56:19 +0000. Up 105.94 seconds.\r\n")).toEqual({ type: `${LOGIN_COMMAND}\r` });
+    expect(d.feed(`${LOGIN_COMMAND}\r\nKF-LOGIN-kairos-kairos-d513\r\n$ `)).toEqual({ outcome: { status: 'passed', line: 'KF-LOGIN-kairos-kairos-d513' } });
+  });
+
   it('does not take the echo of the typed command for its output', () => {
     const d = new LoginDialogue(kairos);
     d.feed(BANNER);
