@@ -36,6 +36,8 @@ export interface ChoiceOption<T extends string> {
   readonly label: string;
   readonly description?: string;
   readonly disabled?: boolean;
+  /** A decorative picture in the card's corner (the label says what it is). */
+  readonly icon?: ReactNode;
 }
 
 /** A radio group rendered as cards; arrow keys move between options (native radios). */
@@ -62,6 +64,7 @@ export function Choices<T extends string>(props: {
               disabled={o.disabled}
               onChange={() => props.onChange(o.value)}
             />
+            {o.icon && <span className="choice-icon">{o.icon}</span>}
             <span className="choice-label">{o.label}</span>
             {o.description && <span className="choice-description">{o.description}</span>}
           </label>

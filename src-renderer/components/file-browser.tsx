@@ -6,7 +6,7 @@ import type { FolderListing } from '../../src-shared/api/contract.js';
 import type { AppErrorData } from '../../src-shared/errors/app-error.js';
 import { formatBytes } from '../../src-shared/util/format.js';
 import { api } from '../api/api.js';
-import { Icon } from '../start/icons.js';
+import { Icon } from './icons.js';
 import { ErrorBox, toErrorData } from './error-box.js';
 
 export function FileBrowser(props: {

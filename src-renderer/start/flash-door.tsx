@@ -4,7 +4,7 @@
 // as the image where the shell can name its path (Electron).
 import { useState } from 'react';
 import { useAppStore } from '../stores/app-store.js';
-import { Icon } from './icons.js';
+import { Icon } from '../components/icons.js';
 import { useJobView, useJobsStore } from '../stores/jobs-store.js';
 import { StepFlash } from '../wizard/step-flash.js';
 

@@ -8,7 +8,7 @@ import { toErrorData } from '../components/error-box.js';
 import { mayDropDraft, openSavedRecipe, useSavedRecipes } from '../components/saved-recipes.js';
 import { useAppStore } from '../stores/app-store.js';
 import { useRecipeStore } from '../stores/recipe-store.js';
-import { Icon } from './icons.js';
+import { Icon } from '../components/icons.js';
 import { RecentImages } from './recent-images.js';
 
 /** "line 3, column 5: name: …" — where a problem of a recipe file is, then what it is. */

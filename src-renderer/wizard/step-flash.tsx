@@ -8,6 +8,8 @@ import { api } from '../api/api.js';
 import { ErrorBox, toErrorData } from '../components/error-box.js';
 import { JobPanel } from '../components/job-panel.js';
 import { PathInput } from '../components/path-input.js';
+import { Icon } from '../components/icons.js';
+import { driveIcon } from '../components/icon-kinds.js';
 import { useAppStore } from '../stores/app-store.js';
 import { useJobView } from '../stores/jobs-store.js';
 import { cardFacts } from '../../src-shared/flash/card-names.js';
@@ -116,7 +118,7 @@ export function StepFlash({ title = 'Flash', lead = 'Write an image to a USB sti
               onChange={(e) => toggle(s.drive.device, e.target.checked)}
             />
             <span className="drive-name">
-              {s.drive.description} <code>{s.drive.device}</code> <span className={`drive-kind kind-${s.drive.kind}`}>{driveKindLabel(s.drive)}</span>
+              <Icon name={driveIcon(s.drive)} size={20} /> {s.drive.description} <code>{s.drive.device}</code> <span className={`drive-kind kind-${s.drive.kind}`}>{driveKindLabel(s.drive)}</span>
             </span>
             <span className="drive-size">{formatBytes(s.drive.size)}</span>
             {s.findings.map((f) => (

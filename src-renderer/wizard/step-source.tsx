@@ -4,6 +4,7 @@ import { DISTROS, KAIROS_RELEASES, findRelease } from '../../src-shared/recipe/d
 import { Choices, Field } from '../components/field.js';
 import { issueAt, useRecipeStore, type Draft } from '../stores/recipe-store.js';
 import { PathInput } from '../components/path-input.js';
+import { DistroBadge, Icon } from '../components/icons.js';
 import { TemplateValues } from './template-values.js';
 
 type SourceChoice = 'distro' | 'kairos' | 'dockerfile' | 'rootfs';
@@ -67,10 +68,10 @@ export function StepSource() {
         value={choice}
         onChange={setChoice}
         options={[
-          { value: 'distro', label: 'A Linux distribution', description: 'Ubuntu, Debian, Fedora, Rocky, openSUSE, Alpine… or any image' },
-          { value: 'kairos', label: 'A Kairos release', description: 'A ready Kairos image: no kairosify step' },
-          { value: 'dockerfile', label: 'Your Dockerfile', description: 'With {{ .Values }} filled in from a list' },
-          { value: 'rootfs', label: 'A root filesystem', description: 'A folder or a tarball on this machine' },
+          { value: 'distro', label: 'A Linux distribution', description: 'Ubuntu, Debian, Fedora, Rocky, openSUSE, Alpine… or any image', icon: <Icon name="layers" size={22} /> },
+          { value: 'kairos', label: 'A Kairos release', description: 'A ready Kairos image: no kairosify step', icon: <Icon name="package" size={22} /> },
+          { value: 'dockerfile', label: 'Your Dockerfile', description: 'With {{ .Values }} filled in from a list', icon: <Icon name="dockerfile" size={22} /> },
+          { value: 'rootfs', label: 'A root filesystem', description: 'A folder or a tarball on this machine', icon: <Icon name="folder" size={22} /> },
         ]}
       />
 
@@ -78,22 +79,25 @@ export function StepSource() {
         <div className="row">
           <Field label="Distribution">
             {(p) => (
-              <select
-                {...p}
-                value={known?.distro?.id ?? 'custom'}
-                onChange={(e) => {
-                  const d = DISTROS.find((x) => x.id === e.target.value);
-                  if (d) patch({ source: { kind: 'image', baseImage: d.releases[0]!.image } });
-                  else patch({ source: { kind: 'image', baseImage: '' } });
-                }}
-              >
-                {DISTROS.map((d) => (
-                  <option key={d.id} value={d.id}>
-                    {d.label}
-                  </option>
-                ))}
-                <option value="custom">Another image…</option>
-              </select>
+              <span className="with-icon">
+                <DistroBadge of={known?.distro?.id ?? image} />
+                <select
+                  {...p}
+                  value={known?.distro?.id ?? 'custom'}
+                  onChange={(e) => {
+                    const d = DISTROS.find((x) => x.id === e.target.value);
+                    if (d) patch({ source: { kind: 'image', baseImage: d.releases[0]!.image } });
+                    else patch({ source: { kind: 'image', baseImage: '' } });
+                  }}
+                >
+                  {DISTROS.map((d) => (
+                    <option key={d.id} value={d.id}>
+                      {d.label}
+                    </option>
+                  ))}
+                  <option value="custom">Another image…</option>
+                </select>
+              </span>
             )}
           </Field>
           {known?.distro ? (
@@ -122,16 +126,17 @@ export function StepSource() {
       {choice === 'kairos' && (
         <Field label="Kairos image" hint="A release from quay.io/kairos, or your own Kairos image" error={issueAt(issues, 'source')}>
           {(p) => (
-            <>
-              <input {...p} list="kairos-releases" value={image} onChange={(e) => patch({ source: { kind: 'image', baseImage: e.target.value } })} />
-              <datalist id="kairos-releases">
-                {KAIROS_RELEASES.map((r) => (
-                  <option key={r.id} value={r.image}>
-                    {r.label}
-                  </option>
-                ))}
-              </datalist>
-            </>
+            <span className="with-icon">
+                <DistroBadge of="kairos" />
+                <input {...p} list="kairos-releases" value={image} onChange={(e) => patch({ source: { kind: 'image', baseImage: e.target.value } })} />
+                <datalist id="kairos-releases">
+                  {KAIROS_RELEASES.map((r) => (
+                    <option key={r.id} value={r.image}>
+                      {r.label}
+                    </option>
+                  ))}
+                </datalist>
+            </span>
           )}
         </Field>
       )}

@@ -1,6 +1,8 @@
 // Step 2: how it is kairosified, and what it runs on.
 import { MODELS, findModel, modelRefusal } from '../../src-shared/recipe/catalog.js';
 import { Choices, Field } from '../components/field.js';
+import { Icon } from '../components/icons.js';
+import { boardIcon } from '../components/icon-kinds.js';
 import { useState } from 'react';
 import { issueAt, useRecipeStore } from '../stores/recipe-store.js';
 
@@ -93,21 +95,24 @@ export function StepSystem() {
           error={issueAt(issues, 'model')}
         >
           {(p) => (
-            <select
-              {...p}
-              value={draft.model ?? 'generic'}
-              onChange={(e) => {
-                const next = findModel(e.target.value);
-                patch({ model: e.target.value, ...(next?.requiredArch ? { arch: next.requiredArch } : {}) });
-              }}
-            >
-              {MODELS.map((m) => (
-                <option key={m.id} value={m.id} disabled={Boolean(m.refused)}>
-                  {m.label}
-                  {m.refused ? ' (not supported)' : m.upstream ? '' : ' (scratch method)'}
-                </option>
-              ))}
-            </select>
+            <span className="with-icon">
+              <Icon name={boardIcon(draft.model ?? 'generic')} />
+              <select
+                {...p}
+                value={draft.model ?? 'generic'}
+                onChange={(e) => {
+                  const next = findModel(e.target.value);
+                  patch({ model: e.target.value, ...(next?.requiredArch ? { arch: next.requiredArch } : {}) });
+                }}
+              >
+                {MODELS.map((m) => (
+                  <option key={m.id} value={m.id} disabled={Boolean(m.refused)}>
+                    {m.label}
+                    {m.refused ? ' (not supported)' : m.upstream ? '' : ' (scratch method)'}
+                  </option>
+                ))}
+              </select>
+            </span>
           )}
         </Field>
         <Field label="Architecture" error={issueAt(issues, 'arch')}>

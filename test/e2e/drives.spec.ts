@@ -35,6 +35,12 @@ test('SD cards are listed as SD cards, and an empty reader slot as "no card" tha
   await expect(empty.locator('.drive-kind')).toHaveText('Card reader, no card');
   await expect(empty).toContainText('No card in this slot: insert one to write it');
   await expect(page.getByRole('checkbox', { name: /\/dev\/sdc/ })).toBeDisabled();
+  // Each kind has its picture: a card for the cards and the empty slot.
+  for (const row of [internal, usbCard, empty]) await expect(row.locator('svg[data-icon]')).toHaveAttribute('data-icon', 'sd');
+  await page.getByLabel('Show system drives').check();
+  const nvme = page.locator('label.drive', { has: page.locator('code', { hasText: '/dev/nvme0n1' }) });
+  await expect(nvme.locator('svg[data-icon]')).toHaveAttribute('data-icon', 'disk');
+  await page.getByLabel('Show system drives').uncheck();
   // The NVMe system disk stays hidden until asked for.
   await expect(page.locator('code', { hasText: '/dev/nvme0n1' })).toHaveCount(0);
 

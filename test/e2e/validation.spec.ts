@@ -88,3 +88,24 @@ test('a recipe is saved and reopened', async ({ page }) => {
   await page.getByRole('button', { name: 'saved-one', exact: true }).click();
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue('saved-one');
 });
+
+test('distributions, sources and boards have their pictures, following the choice', async ({ page }) => {
+  await openApp(page);
+  const badge = page.locator('.with-icon .distro-badge');
+  await page.getByLabel('Distribution', { exact: true }).selectOption('debian');
+  await expect(badge).toHaveAttribute('data-distro', 'De');
+  await page.getByLabel('Distribution', { exact: true }).selectOption('fedora');
+  await expect(badge).toHaveAttribute('data-distro', 'Fe');
+  await page.getByLabel('Distribution', { exact: true }).selectOption('custom');
+  await page.getByLabel('Image', { exact: true }).pressSequentially('alpine:edge');
+  await expect(badge).toHaveAttribute('data-distro', 'Ap');
+  await expect(page.locator('.choice', { hasText: 'A Kairos release' }).locator('svg')).toHaveAttribute('data-icon', 'package');
+  await next(page);
+  const board = page.locator('.with-icon svg[data-icon]');
+  await expect(board).toHaveAttribute('data-icon', 'pc');
+  await page.getByLabel('Model').selectOption('rpi4');
+  await expect(board).toHaveAttribute('data-icon', 'pi');
+  await page.getByLabel('Model').selectOption('nvidia-jetson-orin-nx');
+  await expect(board).toHaveAttribute('data-icon', 'module');
+  await expectAccessible(page, 'System with a board icon');
+});
