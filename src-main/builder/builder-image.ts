@@ -14,12 +14,26 @@ export function builderBaseImage(): string {
   return process.env.KF_BUILDER_BASE ?? 'debian:bookworm';
 }
 
+async function builderDockerfile(): Promise<string> {
+  return readFile(await resourcePath('builder', 'Dockerfile'), 'utf8');
+}
+
+function builderTagOf(dockerfile: string, baseImageId: string): string {
+  return `kairos-factory/builder:${createHash('sha256').update(dockerfile).update(baseImageId).digest('hex').slice(0, 12)}`;
+}
+
+/** The builder's tag on this engine, or undefined while its base image is not there (the plan, the kit). */
+export async function builderImageTag(docker: Docker): Promise<string | undefined> {
+  const baseInfo = await inspectImage(docker, builderBaseImage());
+  return baseInfo ? builderTagOf(await builderDockerfile(), baseInfo.Id) : undefined;
+}
+
 export async function ensureBuilderImage(docker: Docker, ctx: JobContext, logDir: string): Promise<string> {
-  const dockerfile = await readFile(await resourcePath('builder', 'Dockerfile'), 'utf8');
+  const dockerfile = await builderDockerfile();
   const base = builderBaseImage();
   const baseInfo = await ensureImage(docker, base, ctx, 'artifacts');
-  const hash = createHash('sha256').update(dockerfile).update(baseInfo.Id).digest('hex').slice(0, 12);
-  const tag = `kairos-factory/builder:${hash}`;
+  const tag = builderTagOf(dockerfile, baseInfo.Id);
+  const hash = tag.split(':')[1]!;
   if (await inspectImage(docker, tag)) return tag;
   await ctx.runPhase('artifacts', 'builder image', () =>
     buildImage(
