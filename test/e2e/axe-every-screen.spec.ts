@@ -4,6 +4,9 @@
 // open and a Raspberry Pi, Trusted Boot off and on, the cloud-config form, editor and a YAML error,
 // Review with its warning and Save As), the Build and Flash steps without building, the history
 // and the start screen listing saved recipes. Nothing is built: no Docker build, no qemu.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { choosePassword, expectAccessible, expectCleanConsole, next, openStart } from './support.js';
 
@@ -24,6 +27,8 @@ async function toStep(page: Page, title: string): Promise<void> {
 for (const theme of ['light', 'dark'] as const) {
   test(`every screen passes axe in the ${theme} theme`, async ({ page }) => {
     test.setTimeout(3 * 60_000);
+    const keysFolder = mkdtempSync(join(tmpdir(), 'kf-axe-keys-'));
+    writeFileSync(join(keysFolder, 'PK.crt'), 'not a certificate\n');
     const at = (where: string) => expectAccessible(page, `${where} (${theme})`);
     await openStart(page);
     await page.getByLabel('Theme').selectOption(theme);
@@ -56,6 +61,11 @@ for (const theme of ['light', 'dark'] as const) {
       // Source, in each of its four shapes.
       await page.getByRole('button', { name: /^Build an OS image/ }).click();
       await expect(heading(page, 'Source')).toBeVisible();
+      // A field in error (its message, and the step list marking the step) first.
+      await page.getByLabel('Name', { exact: true }).fill('Not A Name');
+      await expect(page.getByTestId('next')).toBeDisabled();
+      await expect(page.getByRole('navigation', { name: 'Wizard steps' })).toContainText('needs attention');
+      await at('Source with a name in error');
       await page.getByLabel('Name', { exact: true }).fill(`axe-${theme}`);
       await page.getByLabel('Distribution', { exact: true }).selectOption('debian');
       await page.getByLabel('Release', { exact: true }).selectOption('debian:bookworm');
@@ -84,6 +94,10 @@ for (const theme of ['light', 'dark'] as const) {
       await expect(page.getByLabel('Kairos framework')).toBeVisible();
       await at('System: scratch, Advanced open');
       await page.getByRole('radio', { name: /^kairos-init/ }).check();
+      await page.getByRole('radio', { name: /^Standard/ }).check();
+      await expect(page.getByLabel('Kubernetes version')).toBeVisible();
+      await at('System: Standard, with Kubernetes');
+      await page.getByRole('radio', { name: /^Core/ }).check();
       await page.getByLabel('Model').selectOption('rpi4');
       await expect(page.getByLabel('Architecture')).toHaveValue('arm64');
       await at('System: a Raspberry Pi 4');
@@ -94,8 +108,12 @@ for (const theme of ['light', 'dark'] as const) {
       await expect(page.getByRole('radio', { name: /^Off/ })).toBeChecked();
       await at('Trusted Boot: off');
       await page.getByRole('radio', { name: /^Use my keys/ }).check();
-      await expect(page.getByLabel('Keys folder', { exact: true })).toBeVisible();
-      await at('Trusted Boot: my keys');
+      // A folder with one key of the six: the check lists what is there and what is missing.
+      const keys = page.getByLabel('Keys folder', { exact: true });
+      await keys.fill(keysFolder);
+      await keys.blur();
+      await expect(page.getByRole('list', { name: 'Keys found' }).locator('li.bad')).not.toHaveCount(0);
+      await at('Trusted Boot: my keys, a folder checked');
       await page.getByRole('radio', { name: /^Generate keys/ }).check();
       await expect(page.getByTestId('trusted-boot-artifacts')).toBeVisible();
       await at('Trusted Boot: generated keys');
@@ -164,6 +182,7 @@ for (const theme of ['light', 'dark'] as const) {
     } finally {
       // Settings persist in the engine: the other specs find the theme they expect.
       await page.getByLabel('Theme').selectOption('system');
+      rmSync(keysFolder, { recursive: true, force: true });
     }
   });
 }
