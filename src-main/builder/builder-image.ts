@@ -18,22 +18,23 @@ async function builderDockerfile(): Promise<string> {
   return readFile(await resourcePath('builder', 'Dockerfile'), 'utf8');
 }
 
-function builderTagOf(dockerfile: string, baseImageId: string): string {
-  return `kairos-factory/builder:${createHash('sha256').update(dockerfile).update(baseImageId).digest('hex').slice(0, 12)}`;
+/** What the builder's tag carries: its Dockerfile and its base image, hashed. */
+function builderHash(dockerfile: string, baseImageId: string): string {
+  return createHash('sha256').update(dockerfile).update(baseImageId).digest('hex').slice(0, 12);
 }
 
 /** The builder's tag on this engine, or undefined while its base image is not there (the plan, the kit). */
 export async function builderImageTag(docker: Docker): Promise<string | undefined> {
   const baseInfo = await inspectImage(docker, builderBaseImage());
-  return baseInfo ? builderTagOf(await builderDockerfile(), baseInfo.Id) : undefined;
+  return baseInfo ? `kairos-factory/builder:${builderHash(await builderDockerfile(), baseInfo.Id)}` : undefined;
 }
 
 export async function ensureBuilderImage(docker: Docker, ctx: JobContext, logDir: string): Promise<string> {
   const dockerfile = await builderDockerfile();
   const base = builderBaseImage();
   const baseInfo = await ensureImage(docker, base, ctx, 'artifacts');
-  const tag = builderTagOf(dockerfile, baseInfo.Id);
-  const hash = tag.split(':')[1]!;
+  const hash = builderHash(dockerfile, baseInfo.Id);
+  const tag = `kairos-factory/builder:${hash}`;
   if (await inspectImage(docker, tag)) return tag;
   await ctx.runPhase('artifacts', 'builder image', () =>
     buildImage(

@@ -3,6 +3,7 @@
 import type { Drive } from '../../src-shared/drives/drive-types.js';
 import { findRelease } from '../../src-shared/recipe/distros.js';
 import { findModel } from '../../src-shared/recipe/catalog.js';
+import { parseImageRef } from '../../src-shared/util/image-ref.js';
 
 export type DriveIcon = 'usb' | 'sd' | 'disk' | 'loop' | 'file' | 'drive';
 
@@ -58,7 +59,7 @@ export function distroMark(idOrImage: string): DistroMark {
   const byId = MARKS[idOrImage];
   if (byId) return byId;
   if (/(^|\/)kairos\//.test(idOrImage)) return MARKS.kairos!;
-  const known = findRelease(idOrImage)?.distro?.id ?? REPOSITORIES.find(([re]) => re.test(repository(idOrImage)))?.[1];
+  const known = findRelease(idOrImage)?.distro?.id ?? REPOSITORIES.find(([re]) => re.test(parseImageRef(idOrImage)?.repository ?? ''))?.[1];
   return (known && MARKS[known]) || OTHER;
 }
 
@@ -73,12 +74,3 @@ const REPOSITORIES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^opensuse\//, 'opensuse'],
   [/^(library\/)?alpine$/, 'alpine'],
 ];
-
-function repository(image: string): string {
-  const withoutDigest = image.split('@')[0]!;
-  const parts = withoutDigest.split('/');
-  // A first part with a dot or a port is a registry host.
-  if (parts.length > 1 && /[.:]|^localhost$/.test(parts[0]!)) parts.shift();
-  const last = parts.pop()!.replace(/:[^:]*$/, '');
-  return [...parts, last].join('/');
-}

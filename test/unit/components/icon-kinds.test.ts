@@ -50,7 +50,7 @@ describe('distroMark', () => {
     expect(distroMark('docker.io/library/debian:sid').letters).toBe('De');
     expect(distroMark('registry.example.com:5000/alpine:edge').letters).toBe('Ap');
     expect(distroMark('opensuse/tumbleweed').letters).toBe('oS');
-    expect(distroMark('rockylinux/rockylinux:8@sha256:abc').letters).toBe('Ro');
+    expect(distroMark(`rockylinux/rockylinux:8@sha256:${'a'.repeat(64)}`).letters).toBe('Ro');
     expect(distroMark('ghcr.io/acme/kairos/ubuntu:1').letters).toBe('K');
     expect(distroMark('acme/ubuntu-custom:1').letters).toBe('?');
     expect(distroMark('').letters).toBe('?');
