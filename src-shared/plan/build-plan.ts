@@ -198,7 +198,7 @@ export function buildPlan(input: PlanInput): BuildPlan {
   const network: string[] = [];
   const images = input.images.map((image): PlanImage => {
     const inKairosified = image.role === 'kairosified' ? kairosifiedHere : here(image.ref);
-    if (inKairosified) return { ...image, state: 'here', network: false, note: 'here' };
+    if (inKairosified) return { ...image, state: 'here', network: false, note: 'already on this engine' };
     // The builder's base may also be the recipe's (listed once): then the builder needs it too.
     const builderUses = image.ref === input.builderBase && !builderHere;
     const remade = (KAIROSIFY_INPUTS.includes(image.role) && kairosifiedHere && !builderUses) || (image.role === 'builder-base' && builderHere);
