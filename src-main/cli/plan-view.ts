@@ -1,15 +1,7 @@
 // `kairos-factory plan`: the plan as a short table: each image with where it stands and whether
 // it needs the network, the packages the build installs (each group's names wrapped below it),
 // the Trusted Boot keys, and the one-line summary last.
-import type { BuildPlan, ImageState, PackagesState } from '../../src-shared/plan/build-plan.js';
-
-const IMAGE_STATE: Readonly<Record<ImageState, string>> = {
-  here: 'here',
-  pull: 'pull',
-  build: 'build',
-  import: 'import',
-  'not-needed': 'not needed',
-};
+import type { BuildPlan, PackagesState } from '../../src-shared/plan/build-plan.js';
 
 const PACKAGES_STATE: Readonly<Record<PackagesState, string>> = {
   here: 'in an image here',
@@ -43,7 +35,7 @@ export function formatPlan(plan: BuildPlan, file: string): string {
   if (plan.note) lines.push(plan.note);
   lines.push('');
   // An image that is here says what the build does with it; the others, how it is got.
-  lines.push(...table(['IMAGE', 'ROLE', 'STATE', 'NETWORK', 'NOTE'], plan.images.map((i) => [i.ref, i.role, IMAGE_STATE[i.state], i.network ? 'needed' : '-', i.state === 'here' ? i.why : i.note])));
+  lines.push(...table(['IMAGE', 'ROLE', 'STATE', 'NETWORK', 'NOTE'], plan.images.map((i) => [i.ref, i.role, i.state.replace('-', ' '), i.network ? 'needed' : '-', i.state === 'here' ? i.why : i.note])));
   if (plan.packages.length > 0) {
     lines.push('', 'PACKAGES');
     for (const p of plan.packages) {
