@@ -36,6 +36,22 @@ async function baseOsRelease(docker: Docker, recipe: Recipe, present: ReadonlySe
   return imageOsRelease(docker, ref, 'plan').catch(() => undefined);
 }
 
+/**
+ * The recipe's own image is here and made from its source: when the source image is here too, its
+ * layers must begin the recipe's image (a tag made from another base is made again). Without the
+ * source (an offline kit brings only the recipe's image) the tag is taken at its word.
+ */
+async function ownImageHere(docker: Docker, recipe: Recipe, present: ReadonlySet<string>): Promise<boolean> {
+  const own = imageTagFor(recipe);
+  if (!present.has(own)) return false;
+  const source = sourceImageRef(recipe);
+  if (!present.has(source)) return true;
+  const [ownInfo, sourceInfo] = await Promise.all([inspectImage(docker, own), inspectImage(docker, source)]);
+  const ownLayers = ownInfo?.RootFS?.Layers ?? [];
+  const sourceLayers = sourceInfo?.RootFS?.Layers ?? [];
+  return sourceLayers.length > 0 && sourceLayers.every((layer, i) => ownLayers[i] === layer);
+}
+
 export async function planBuild(recipe: Recipe, place: PlanPlace): Promise<BuildPlan> {
   const source = recipe.source;
   const fileValues: Record<string, TemplateValue> | undefined =
@@ -58,7 +74,7 @@ export async function planBuild(recipe: Recipe, place: PlanPlace): Promise<Build
   const osRelease = docker ? await baseOsRelease(docker, recipe, present) : undefined;
   const engine: EngineState = {
     present,
-    kairosified: present.has(imageTagFor(recipe)),
+    kairosified: docker ? await ownImageHere(docker, recipe, present) : false,
     ...(osRelease ? { osRelease } : {}),
     ...(unreachable !== undefined ? { unreachable } : {}),
   };
