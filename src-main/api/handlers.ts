@@ -197,6 +197,12 @@ export function createApiServer(options: ApiOptions): ApiServer {
       const jobId = jobs.start('build', `Build ${recipe.name}`, async (ctx) => (await import('../pipeline/build-pipeline.js')).runBuild({ recipe, outputDir }, ctx), { recipe });
       return { jobId };
     },
+    'build.plan': async ({ recipe: value, output, relativeTo }) => {
+      const recipe = await recipeOrThrow(value);
+      const from = relativeTo ?? process.cwd();
+      const outputDir = output !== undefined ? resolve(from, output) : await outputDirOf(recipe);
+      return (await import('./build-plan.js')).planBuild(recipe, { outputDir, relativeTo: from });
+    },
     'image.check': async ({ recipe: value, image }) => {
       const recipe = await recipeOrThrow(value);
       const jobId = jobs.start('check', `Check ${image ?? recipe.name}`, async (ctx) => (await import('./image-check.js')).checkBuiltImage(recipe, image, ctx), { recipe });

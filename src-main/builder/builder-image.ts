@@ -14,7 +14,8 @@ export function builderBaseImage(): string {
   return process.env.KF_BUILDER_BASE ?? 'debian:bookworm';
 }
 
-async function builderDockerfile(): Promise<string> {
+/** The builder's Dockerfile (the plan reads its packages). */
+export async function builderDockerfile(): Promise<string> {
   return readFile(await resourcePath('builder', 'Dockerfile'), 'utf8');
 }
 

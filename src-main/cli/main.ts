@@ -167,6 +167,18 @@ export function createProgram(shell: CliShell): Command {
     });
 
   program
+    .command('plan')
+    .description('list what a build of the recipe needs (images, packages, keys), what is already here and what needs the network; pulls and builds nothing')
+    .argument('<recipe>', 'recipe YAML file')
+    .option('-o, --output <dir>', "the output folder the build would be given, where generated Trusted Boot keys are kept (default: the recipe's output)")
+    .action(async (path: string, opts: { output?: string }) => {
+      const recipe = await loadRecipe(shell, path, { machine: false });
+      const plan = await shell.request('build.plan', { recipe, output: resolve(opts.output ?? recipe.output), ...HERE });
+      const { formatPlan } = await import('./plan-view.js');
+      process.stdout.write(view().json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan, path));
+    });
+
+  program
     .command('drives')
     .description('list the drives an image can be written to, with what the safety rules say of each')
     .option('--image <file>', 'judge the drives for this image (size, the drive it lives on)')

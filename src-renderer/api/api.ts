@@ -27,6 +27,7 @@ export const api = {
   pickPath: (request: RequestPayload<'dialog.pick'>) => t().request('dialog.pick', request),
   listFolder: (request: RequestPayload<'files.list'>) => t().request('files.list', request),
   startBuild: (recipe: unknown) => t().request('build.start', { recipe }),
+  planBuild: (recipe: unknown) => t().request('build.plan', { recipe }),
   startBootTest: (artifact: string, mode: BootMode) => t().request('bootTest.start', { artifact, mode }),
   listDrives: (image?: string) => t().request('drives.list', image ? { image } : {}),
   startFlash: (request: RequestPayload<'flash.start'>) => t().request('flash.start', request),

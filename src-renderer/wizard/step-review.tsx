@@ -13,6 +13,7 @@ import { RecipeActions } from '../components/recipe-actions.js';
 import { useAppStore } from '../stores/app-store.js';
 import { useRecipeStore } from '../stores/recipe-store.js';
 import { STEPS, stepOfPath, type StepId } from './steps.js';
+import { BuildPlanCard } from './build-plan.js';
 
 /** One line per step: what the recipe says there. */
 function summaries(recipe: Recipe): ReadonlyArray<{ readonly step: StepId; readonly text: string }> {
@@ -175,6 +176,7 @@ export function StepReview() {
         })}
       </ul>
       <ProblemList problems={problems} go={go} />
+      <BuildPlanCard recipe={recipe} />
       <div className="actions">
         <button type="button" className="secondary" onClick={() => go('artifacts')}>
           Back

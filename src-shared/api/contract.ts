@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppErrorData } from '../errors/app-error.js';
 import type { DriveStatus } from '../drives/drive-types.js';
 import type { JobEvent, JobKind, JobResult, PhaseState, ProgressEvent } from '../jobs/job-events.js';
+import type { BuildPlan } from '../plan/build-plan.js';
 import type { PreflightProblem } from '../preflight/preflight.js';
 import type { RecipeIssue } from '../recipe/parse-recipe.js';
 import type { Recipe } from '../recipe/recipe-schema.js';
@@ -241,6 +242,17 @@ export const RequestSchemas = {
     /** Where the artifacts go; default: the recipe's output (relative ones under the settings' output root). */
     output: path.optional(),
   }),
+  /**
+   * What a build of the recipe needs (images, packages, keys), which of it is on the engine and
+   * what needs the network; looks only, pulls and builds nothing.
+   */
+  'build.plan': z.strictObject({
+    recipe: recipeValue,
+    /** The output folder a build would be given (generated Trusted Boot keys live there); default as build.start. */
+    output: path.optional(),
+    /** An absolute folder the recipe's relative paths are read from (the CLI's working folder). */
+    relativeTo: path.optional(),
+  }),
   /** Re-runs the image checks on a built image (the recipe's tag, or `image`). */
   'image.check': z.strictObject({ recipe: recipeValue, image: z.string().min(1).max(512).optional() }),
   /** A copy of an ISO with another cloud-config, in seconds. */
@@ -325,6 +337,7 @@ export interface ResponseMap {
   'dialog.pick': { readonly path: string | null };
   'files.list': FolderListing;
   'build.start': { readonly jobId: string };
+  'build.plan': BuildPlan;
   'bootTest.start': { readonly jobId: string };
   'drives.list': DriveList;
   'flash.start': { readonly jobId: string };

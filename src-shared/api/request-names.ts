@@ -15,6 +15,7 @@ export const REQUEST_NAMES = [
   'dialog.pick',
   'files.list',
   'build.start',
+  'build.plan',
   'image.check',
   'iso.config',
   'bootTest.start',

@@ -2,7 +2,8 @@
 // at the step of the field (a broken Dockerfile template) or on Review with Edit (a root
 // filesystem path that does not exist), and Start build waits, saying why.
 import { expect, test, type Page } from '@playwright/test';
-import { choosePassword, expectAccessible, next, openApp } from './support.js';
+import type { BuildPlan } from '../../src-shared/plan/build-plan.js';
+import { choosePassword, expectAccessible, engine, next, openApp, shot } from './support.js';
 
 /** From the Source step to Review, with a password on the Cloud-config step. */
 async function toReview(page: Page): Promise<void> {
@@ -82,4 +83,32 @@ test('Trusted Boot on swaps the ISO for the signed UKI at once, saying so; an IS
   await expect(page.getByTestId('next')).toBeDisabled();
   await page.getByRole('checkbox', { name: /^Hybrid ISO/ }).uncheck();
   await expect(page.getByTestId('next')).toBeEnabled();
+});
+
+test("Review shows the plan: each image, whether it is on the engine and needs the network, and the summary, as the engine answers build.plan", async ({ page }) => {
+  await openApp(page);
+  await toReview(page);
+  const card = page.getByTestId('build-plan');
+  await expect(card.getByRole('heading', { name: 'What the build needs' })).toBeVisible();
+  await expect(card.getByTestId('plan-summary')).toHaveText(/^(needs the network for: .+|everything is here: builds offline)$/);
+  // The engine's own plan of the recipe Review shows (its YAML, read back by the engine).
+  const { recipe } = await engine<{ recipe: unknown }>(page.request, 'recipe.validate', { yaml: await page.getByLabel('Recipe YAML').innerText() });
+  const plan = await engine<BuildPlan>(page.request, 'build.plan', { recipe });
+  await expect(card.getByTestId('plan-summary')).toHaveText(plan.summary);
+  const rows = card.getByTestId('plan-image');
+  await expect(rows).toHaveCount(plan.images.length);
+  const words = { here: 'Here', pull: 'To pull', build: 'To build', import: 'To import', 'not-needed': 'Not needed' } as const;
+  for (const [n, image] of plan.images.entries()) {
+    const cells = rows.nth(n).getByRole('cell');
+    await expect(cells.nth(0)).toContainText(image.ref);
+    await expect(cells.nth(1)).toHaveText(image.role);
+    await expect(cells.nth(2)).toHaveText(words[image.state]);
+    await expect(cells.nth(3)).toHaveText(image.network ? 'Needs the network' : 'No');
+  }
+  // The recipe's own image is never on a fresh engine's list of pulls: it is built or here.
+  expect(plan.images.find((i) => i.role === 'kairosified')?.state).toMatch(/^(build|here)$/);
+  await expect(card.getByTestId('plan-packages')).toHaveCount(plan.packages.length);
+  await expectAccessible(page, 'Review with the plan');
+  await card.scrollIntoViewIfNeeded();
+  await shot(page, '06-review-plan');
 });

@@ -225,6 +225,13 @@ describe('jobs', () => {
     expect(await client.request('jobs.list', {})).toEqual([]);
   });
 
+  it('plans no invalid recipe: the field is named, nothing is asked of the engine', async () => {
+    const error = await rejection(client.request('build.plan', { recipe: { ...minimal, arch: 'sparc' } }));
+    expect(error.code).toBe('recipe-invalid');
+    expect(error.message).toMatch(/^The recipe is not valid: arch: /);
+    expect(error.hint).toBe('Fix the field named above');
+  });
+
   it('refuses to build a recipe with a misspelled field', async () => {
     const error = await rejection(client.request('build.start', { recipe: { ...minimal, sorce: {} } }));
     expect(error.code).toBe('recipe-invalid');
