@@ -47,7 +47,8 @@ export async function kitImagesOnEngine(docker: Docker, recipes: ReadonlyArray<R
     for (const image of kitImages(recipe, { builderBase, ...(builderTag ? { builderTag } : {}) })) {
       if (found.some((f) => f.ref === image.ref) || missing.some((m) => m.image.ref === image.ref)) continue;
       const info = await inspectImage(docker, image.ref);
-      if (info) found.push({ ...image, id: info.Id, size: info.Size });
+      // The builder's base may also be the recipe's base (listed once): the kit calls it what the build needs it for.
+      if (info) found.push({ ...image, ...(image.ref === builderBase ? { role: 'builder-base' as const } : {}), id: info.Id, size: info.Size });
       else missing.push({ image, recipe: recipe.name });
     }
   }

@@ -52,10 +52,9 @@ const ROLE_WORDS: Record<ImageRole, string> = {
   'builder-base': "the builder's base",
   builder: 'the artifact builder',
 };
-/** "debian:bookworm (the builder's base)": its role said by the options too, as requiredImages lists a shared ref once. */
+/** "debian:bookworm (the builder's base)": requiredImages lists a ref once, under its first role; the builder's base is what an offline build needs it for. */
 function describe(image: RequiredImage, builderBase: string): string {
-  const words = image.ref === builderBase && image.role !== 'builder-base' ? `${ROLE_WORDS[image.role]} and the builder's base` : ROLE_WORDS[image.role];
-  return `${image.ref} (${words})`;
+  return `${image.ref} (${image.ref === builderBase ? ROLE_WORDS['builder-base'] : ROLE_WORDS[image.role]})`;
 }
 
 /** The one line an offline build fails with: what is missing, and the kit that brings it. */
