@@ -81,6 +81,21 @@ describe('the kit file', () => {
     await expect(verifyKit(path, context().ctx)).rejects.toMatchObject({ message: expect.stringMatching(/is refused: it has no manifest\.json$/) });
   });
 
+  it('a stream cut short (a cancel, the engine gone) leaves neither the kit nor its .part once discarded', async () => {
+    const path = join(folder(), 'cut-short.kit.tar');
+    const writer = await KitWriter.create(path);
+    await writer.addBuffer('recipes/a.yaml', Buffer.from('name: a\n'));
+    async function* cut(): AsyncGenerator<Buffer> {
+      yield Buffer.alloc(1000);
+      throw new Error('aborted');
+    }
+    await expect(writer.addStream(KIT_IMAGES_MEMBER, cut(), () => undefined)).rejects.toThrow('aborted');
+    await expect(stat(`${path}.part`)).resolves.toBeDefined();
+    await writer.discard();
+    await expect(stat(`${path}.part`)).rejects.toThrow();
+    await expect(stat(path)).rejects.toThrow();
+  });
+
   it('writes sizes past 8 GiB in base-256, as GNU tar reads them', () => {
     const header = tarHeader('images.tar', 9 * 2 ** 30, new Date(0));
     expect(header[124]).toBe(0x80);
