@@ -33,8 +33,8 @@ export function OfflineKit({ recipe }: { readonly recipe: Recipe }) {
     });
 
   return (
-    <details className="offline-kit" data-testid="offline-kit" open={settings?.offline === true || job !== undefined}>
-      <summary>Offline builds and kits</summary>
+    <details className="offline-kit" data-testid="offline-kit">
+      <summary>Offline builds and kits{settings?.offline ? ' (builds are offline)' : ''}</summary>
       <label className="check">
         <input
           type="checkbox"

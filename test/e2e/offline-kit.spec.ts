@@ -34,14 +34,18 @@ test('Review: the offline switch is the setting, a corrupt kit is refused naming
   const offline = page.getByTestId('offline-kit');
   await offline.getByText('Offline builds and kits').click();
   const box = offline.getByRole('checkbox', { name: /^Build offline/ });
-  await box.check();
+  // The box shows the engine's setting: it turns on once the engine has stored it.
+  await box.click();
   try {
-    await expect.poll(async () => (await engine<{ offline: boolean }>(page.request, 'settings.get')).offline).toBe(true);
+    await expect(box).toBeChecked();
+    expect((await engine<{ offline: boolean }>(page.request, 'settings.get')).offline).toBe(true);
+    await expect(offline.getByText('Offline builds and kits (builds are offline)')).toBeVisible();
     await expectAccessible(page, 'Review with the offline part open');
   } finally {
-    await box.uncheck();
-    await expect.poll(async () => (await engine<{ offline: boolean }>(page.request, 'settings.get')).offline).toBe(false);
+    await box.click();
+    await expect(box).not.toBeChecked();
   }
+  expect((await engine<{ offline: boolean }>(page.request, 'settings.get')).offline).toBe(false);
 
   await offline.getByRole('textbox', { name: 'Kit to import' }).fill(corruptKit());
   await offline.getByRole('button', { name: 'Import kit' }).click();
