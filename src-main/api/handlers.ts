@@ -188,13 +188,14 @@ export function createApiServer(options: ApiOptions): ApiServer {
       const start = folder ?? ((await stat(outputRoot).then((s) => s.isDirectory(), () => false)) ? outputRoot : homedir());
       return listFolder(start, { dataDir: options.dataDir, outputRoot, extensions });
     },
-    'build.start': async ({ recipe: value, output }) => {
+    'build.start': async ({ recipe: value, output, offline }) => {
       // The same preflight as Review and `validate`: a build that would fail on its inputs does not start.
       const checked = await preflightOf({ recipe: value, ...(output !== undefined ? { output } : {}) });
       if (!checked.ok || !checked.recipe) throw preflightError(checked.problems);
       const recipe = checked.recipe;
       const outputDir = await outputDirOf(recipe, output);
-      const jobId = jobs.start('build', `Build ${recipe.name}`, async (ctx) => (await import('../pipeline/build-pipeline.js')).runBuild({ recipe, outputDir }, ctx), { recipe });
+      const noNetwork = offline ?? (await store.settings()).offline;
+      const jobId = jobs.start('build', `Build ${recipe.name}${noNetwork ? ' (offline)' : ''}`, async (ctx) => (await import('../pipeline/build-pipeline.js')).runBuild({ recipe, outputDir, offline: noNetwork }, ctx), { recipe });
       return { jobId };
     },
     'build.plan': async ({ recipe: value, output, relativeTo }) => {
@@ -293,6 +294,23 @@ export function createApiServer(options: ApiOptions): ApiServer {
       return {};
     },
     'jobs.list': () => jobs.list(),
+    'kit.export': async ({ recipes: values, output }) => {
+      const recipes = await Promise.all(values.map((v) => recipeOrThrow(v)));
+      const file = resolve(output);
+      const jobId = jobs.start('kit-export', `Export offline kit ${fileName(file)}`, async (ctx) => (await import('../kit/kit-export.js')).exportKit({ recipes, output: file }, ctx));
+      return { jobId };
+    },
+    'kit.import': async ({ file: path }) => {
+      const file = resolve(path);
+      // The kit's recipes join the saved ones, never over a recipe of the same name.
+      const onRecipe = async (name: string, yaml: string): Promise<void> => {
+        if ((await store.listRecipes()).some((r) => r.name === name)) return;
+        const parsed = (await recipes()).parseRecipeYaml(yaml);
+        if (parsed.ok) await store.saveRecipe(parsed.recipe);
+      };
+      const jobId = jobs.start('kit-import', `Import offline kit ${fileName(file)}`, async (ctx) => (await import('../kit/kit-import.js')).importKit({ file, onRecipe }, ctx));
+      return { jobId };
+    },
   };
 
   return {

@@ -149,7 +149,8 @@ export function createProgram(shell: CliShell): Command {
     .option('--registry <registry>', "name the image in this registry/org (overrides the recipe's registry)")
     .option('--push', 'push the image to its registry after it is built and validated', false)
     .option('--netboot-url <url>', "the http(s) URL the netboot folder will be served from, written into its iPXE script (overrides the recipe's netboot.url)")
-    .action(async (path: string, opts: { output?: string; registry?: string; push: boolean; netbootUrl?: string }) => {
+    .option('--offline', "never touch the network: use the recipe's image and the builder as the engine has them (an offline kit brings them); anything missing fails at once (default: the offline setting)")
+    .action(async (path: string, opts: { output?: string; registry?: string; push: boolean; netbootUrl?: string; offline?: true }) => {
       const place = opts.output !== undefined ? { output: opts.output } : {};
       let recipe = await loadRecipe(shell, path, place);
       const overridden = withBuildOverrides(recipe, opts);
@@ -161,7 +162,7 @@ export function createProgram(shell: CliShell): Command {
       }
       // Relative to where the command runs, as a user of a command line expects.
       const output = resolve(opts.output ?? recipe.output);
-      const result = await runJob(shell.request('build.start', { recipe, output }));
+      const result = await runJob(shell.request('build.start', { recipe, output, ...(opts.offline ? { offline: true } : {}) }));
       say(`Built ${result.image ?? ''} in ${formatDuration(result.seconds)}`);
       for (const a of result.artifacts ?? []) say(`  ${a.kind.padEnd(8)} ${a.path}  ${formatBytes(a.size)}  sha256 ${a.sha256}`);
     });
@@ -275,6 +276,27 @@ export function createProgram(shell: CliShell): Command {
     .action(async (iso: string, configPath: string, opts: { output?: string }) => {
       const cloudConfig = await readText(configPath, 'cloud-config');
       const result = await runJob(shell.request('iso.config', { iso: resolve(iso), cloudConfig, ...(opts.output ? { output: resolve(opts.output) } : {}) }));
+      say(`${result.message ?? 'done'} in ${formatDuration(result.seconds)}`);
+    });
+
+  const kit = program.command('kit').description('offline kits: every image some recipes need to build on a machine without network, in one file');
+  kit
+    .command('export')
+    .description("write one kit file with every image the recipes need to build offline (the recipe's image, kairos-init or framework, the builder and its base), the recipes and a manifest with SHA-256s")
+    .argument('<recipes...>', 'recipe YAML files, each built once on this engine')
+    .requiredOption('-o, --output <file>', 'the kit file to write (e.g. debian-bookworm.kit.tar)')
+    .action(async (paths: string[], opts: { output: string }) => {
+      const recipes = [];
+      for (const path of paths) recipes.push(await loadRecipe(shell, path, { machine: false }));
+      const result = await runJob(shell.request('kit.export', { recipes, output: resolve(opts.output) }));
+      say(`${result.message ?? 'done'} in ${formatDuration(result.seconds)}`);
+    });
+  kit
+    .command('import')
+    .description("check every member of a kit against its manifest's SHA-256, then load its images into the engine (its recipes join the saved ones)")
+    .argument('<file>', 'a kit written by `kit export`')
+    .action(async (file: string) => {
+      const result = await runJob(shell.request('kit.import', { file: resolve(file) }));
       say(`${result.message ?? 'done'} in ${formatDuration(result.seconds)}`);
     });
 

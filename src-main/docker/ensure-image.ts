@@ -23,6 +23,11 @@ export async function inspectImage(docker: Docker, ref: string): Promise<Docker.
 export async function ensureImage(docker: Docker, ref: string, ctx: JobContext, stage: Stage): Promise<Docker.ImageInspectInfo> {
   const local = await inspectImage(docker, ref);
   if (local) return local;
+  if (ctx.offline) {
+    throw new AppError('image-not-found', `Image "${ref}" is not on this engine and the build is offline (no pull)`, {
+      hint: 'Import an offline kit that carries it (`kairos-factory kit import FILE`), or build without --offline',
+    });
+  }
   ctx.log(stage, `Pulling ${ref}`);
   const meter = ctx.meter(stage, `pull ${ref}`, 'bytes');
   try {

@@ -6,6 +6,9 @@ import { RateEstimator, etaSeconds } from './rate-estimator.js';
 export type EventSink = (event: JobEvent) => void;
 
 export class JobContext {
+  /** Set by a build with --offline: nothing in the job may reach a registry (ensureImage refuses to pull). */
+  offline = false;
+
   constructor(
     readonly jobId: string,
     readonly signal: AbortSignal,

@@ -3,6 +3,7 @@
 import { plainImageSeed } from '../../src-shared/cloud-config/plain-image.js';
 import { hasFramework } from '../../src-shared/recipe/has-framework.js';
 import { join, resolve } from 'node:path';
+import type Docker from 'dockerode';
 import type { ArtifactInfo, JobResult } from '../../src-shared/jobs/job-events.js';
 import type { ArtifactKind } from '../../src-shared/recipe/catalog.js';
 import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
@@ -23,6 +24,7 @@ import { buildRootfsTar } from '../artifacts/rootfs-tar.js';
 import { buildUki } from '../artifacts/uki/build-uki.js';
 import { ensureKeys } from '../artifacts/uki/trusted-boot-keys.js';
 import { kairosify } from './kairosify.js';
+import { checkOfflineImages, kairosifiedAsItIs } from './offline-build.js';
 import { outputFolderError, stepLogPath, withStepLog } from '../artifacts/artifact-step.js';
 import { fingerprint, remember, reusable } from '../artifacts/artifact-cache.js';
 import { APP_VERSION } from '../../src-shared/version.js';
@@ -32,6 +34,8 @@ export interface BuildRequest {
   readonly recipe: Recipe;
   /** Overrides recipe.output; relative paths resolve against the current folder. */
   readonly outputDir?: string;
+  /** Never touch the network: what is missing fails at once (offline-build.ts). */
+  readonly offline?: boolean;
 }
 
 /** The image carries the Kairos framework (everything but the scratch method without one). */
@@ -60,14 +64,24 @@ export async function runBuild(request: BuildRequest, ctx: JobContext): Promise<
   }
 }
 
+/** The engine; for an offline build, once every image the build needs is known to be on it. */
+async function offlineReady(request: BuildRequest, ctx: JobContext): Promise<Docker> {
+  const docker = await dockerEngine();
+  if (!request.offline) return docker;
+  ctx.offline = true;
+  await checkOfflineImages(docker, request.recipe);
+  ctx.log('kairosify', 'Offline: every image the build needs is on the engine; nothing will be pulled');
+  return docker;
+}
+
 async function build(request: BuildRequest, outputDir: string, ctx: JobContext): Promise<JobResult> {
   const started = performance.now();
   const { recipe } = request;
+  const docker = await offlineReady(request, ctx);
   // The folder and its logs first: a folder that cannot be written is said before any work.
   await makeFolder(join(outputDir, 'logs'));
-  const docker = await dockerEngine();
 
-  const image = await kairosify(docker, recipe, outputDir, ctx);
+  const image = ctx.offline ? await kairosifiedAsItIs(docker, recipe, ctx) : await kairosify(docker, recipe, outputDir, ctx);
   // Pushed once built and validated: the image is a product of its own, whatever the artifacts do.
   if (recipe.push) await ctx.runPhase('kairosify', 'push', () => pushImage(docker, image.tag, ctx));
 

@@ -36,6 +36,8 @@ export const api = {
   jobLog: (jobId: string) => t().request('job.log', { jobId }),
   showArtifact: (jobId: string, index: number) => t().request('artifact.show', { jobId, index }),
   listJobs: () => t().request('jobs.list', {}),
+  exportKit: (recipes: ReadonlyArray<unknown>, output: string) => t().request('kit.export', { recipes: [...recipes], output }),
+  importKit: (file: string) => t().request('kit.import', { file }),
   on: <E extends EventName>(event: E, listener: (payload: EventMap[E]) => void) => t().subscribe(event, listener),
   /** The event stream is back after a drop (web shell only): read again what it may have missed. */
   onReconnect: (listener: () => void): (() => void) => t().onReconnect?.(listener) ?? (() => undefined),

@@ -13,7 +13,7 @@ import { useAppStore } from '../stores/app-store.js';
 import { useJobsStore } from '../stores/jobs-store.js';
 import { useRecipeStore } from '../stores/recipe-store.js';
 
-const KIND_LABEL: Record<JobSummary['kind'], string> = { build: 'Build', check: 'Image check', 'iso-config': 'ISO cloud-config', 'boot-test': 'Test in VM', flash: 'Flash' };
+const KIND_LABEL: Record<JobSummary['kind'], string> = { build: 'Build', check: 'Image check', 'iso-config': 'ISO cloud-config', 'boot-test': 'Test in VM', flash: 'Flash', 'kit-export': 'Kit export', 'kit-import': 'Kit import' };
 
 const when = (iso: string): string => new Date(iso).toLocaleString();
 

@@ -10,6 +10,7 @@ import type { Recipe } from '../../src-shared/recipe/recipe-schema.js';
 import { api } from '../api/api.js';
 import { ErrorBox, toErrorData } from '../components/error-box.js';
 import { RecipeActions } from '../components/recipe-actions.js';
+import { OfflineKit } from './offline-kit.js';
 import { useAppStore } from '../stores/app-store.js';
 import { useRecipeStore } from '../stores/recipe-store.js';
 import { STEPS, stepOfPath, type StepId } from './steps.js';
@@ -192,6 +193,7 @@ export function StepReview() {
       </div>
       <ErrorBox error={error} />
       <RecipeActions recipe={recipe} />
+      <OfflineKit recipe={recipe} />
       <div className="review-grid">
         <CodeCard title="Recipe" label="Recipe YAML" text={recipeToYaml(recipe)} file={`${recipe.name}.yaml`} />
         {source.kind === 'dockerfile' && <CodeCard title="Your Dockerfile" label="Your Dockerfile, rendered" text={renderedSource(source)} file="Dockerfile.source" />}

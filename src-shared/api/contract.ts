@@ -43,6 +43,8 @@ export interface Settings {
   readonly verifyAfterFlash: boolean;
   /** Offer loop devices and files as flash targets (testing, image files). */
   readonly showVirtualTargets: boolean;
+  /** Builds never touch the network: what they need must be on the engine (an offline kit brings it). */
+  readonly offline: boolean;
 }
 
 export interface SavedRecipe {
@@ -204,6 +206,7 @@ export const RequestSchemas = {
     theme: z.enum(['system', 'light', 'dark']).optional(),
     verifyAfterFlash: z.boolean().optional(),
     showVirtualTargets: z.boolean().optional(),
+    offline: z.boolean().optional(),
   }),
   /** A recipe value (the wizard), or YAML text (a file: then problems carry their line and column). */
   'recipe.validate': z.union([
@@ -241,6 +244,8 @@ export const RequestSchemas = {
     recipe: recipeValue,
     /** Where the artifacts go; default: the recipe's output (relative ones under the settings' output root). */
     output: path.optional(),
+    /** Never touch the network (default: the offline setting): missing images fail the build at once. */
+    offline: z.boolean().optional(),
   }),
   /**
    * What a build of the recipe needs (images, packages, keys), which of it is on the engine and
@@ -314,6 +319,10 @@ export const RequestSchemas = {
   /** A job's whole kept log (the detail view's Copy and Download). */
   'job.log': z.strictObject({ jobId: z.string().min(1).max(100) }),
   'jobs.list': z.strictObject({}),
+  /** One offline kit file with every image the recipes need to build offline, the recipes and a manifest. */
+  'kit.export': z.strictObject({ recipes: z.array(recipeValue).min(1).max(32), output: path }),
+  /** Checks every member of a kit against its manifest, then loads its images into the engine. */
+  'kit.import': z.strictObject({ file: path }),
 } as const satisfies Record<RequestName, z.ZodType>;
 
 export { REQUEST_NAMES, EVENT_NAMES, methodName, type RequestName, type EventName };
@@ -346,6 +355,8 @@ export interface ResponseMap {
   'job.log': JobLog;
   'artifact.show': Record<string, never>;
   'jobs.list': ReadonlyArray<JobSummary>;
+  'kit.export': { readonly jobId: string };
+  'kit.import': { readonly jobId: string };
 }
 
 export type Response<K extends RequestName> = ResponseMap[K];

@@ -26,6 +26,8 @@ export const REQUEST_NAMES = [
   'job.log',
   'artifact.show',
   'jobs.list',
+  'kit.export',
+  'kit.import',
 ] as const;
 
 export type RequestName = (typeof REQUEST_NAMES)[number];

@@ -2,10 +2,10 @@
 // progress bar, the UI and the logs.
 import type { AppErrorData } from '../errors/app-error.js';
 
-export const STAGES = ['kairosify', 'artifacts', 'boot-test', 'flash'] as const;
+export const STAGES = ['kairosify', 'artifacts', 'boot-test', 'flash', 'kit'] as const;
 export type Stage = (typeof STAGES)[number];
 
-export type JobKind = 'build' | 'check' | 'iso-config' | 'boot-test' | 'flash';
+export type JobKind = 'build' | 'check' | 'iso-config' | 'boot-test' | 'flash' | 'kit-export' | 'kit-import';
 
 export interface ProgressEvent {
   readonly kind: 'progress';

@@ -5,7 +5,7 @@ import type { JobKind, ProgressEvent } from './job-events.js';
 
 export const APP_TITLE = 'Kairos Factory';
 
-const VERB: Partial<Record<JobKind, string>> = { build: 'Building', flash: 'Flashing', 'boot-test': 'Testing in a VM', check: 'Checking', 'iso-config': 'Writing an ISO' };
+const VERB: Partial<Record<JobKind, string>> = { build: 'Building', flash: 'Flashing', 'boot-test': 'Testing in a VM', check: 'Checking', 'iso-config': 'Writing an ISO', 'kit-export': 'Exporting a kit', 'kit-import': 'Importing a kit' };
 
 export interface RunningJob {
   readonly kind: JobKind;

@@ -1,21 +1,9 @@
 // The one preflight in the wizard: what `validate` and the build refuse, the wizard refuses too,
 // at the step of the field (a broken Dockerfile template) or on Review with Edit (a root
 // filesystem path that does not exist), and Start build waits, saying why.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { BuildPlan } from '../../src-shared/plan/build-plan.js';
-import { choosePassword, expectAccessible, engine, next, openApp, shot } from './support.js';
-
-/** From the Source step to Review, with a password on the Cloud-config step. */
-async function toReview(page: Page): Promise<void> {
-  for (const title of ['System', 'Trusted Boot', 'Cloud-config']) {
-    await next(page);
-    await expect(page.getByRole('heading', { name: title, level: 2 })).toBeVisible();
-  }
-  await choosePassword(page);
-  await next(page);
-  await next(page);
-  await expect(page.getByRole('heading', { name: 'Review', level: 2 })).toBeVisible();
-}
+import { choosePassword, expectAccessible, engine, next, openApp, shot, toReview } from './support.js';
 
 test('a broken Dockerfile template blocks Next, naming its line and column', async ({ page }) => {
   await openApp(page);

@@ -62,6 +62,18 @@ export async function choosePassword(page: Page, password = 'e2e-password'): Pro
   await expect(page.getByText('A password is set, stored as a SHA-512 crypt hash')).toBeVisible();
 }
 
+/** From the Source step to Review, with a password on the Cloud-config step. */
+export async function toReview(page: Page): Promise<void> {
+  for (const title of ['System', 'Trusted Boot', 'Cloud-config']) {
+    await next(page);
+    await expect(page.getByRole('heading', { name: title, level: 2 })).toBeVisible();
+  }
+  await choosePassword(page);
+  await next(page);
+  await next(page);
+  await expect(page.getByRole('heading', { name: 'Review', level: 2 })).toBeVisible();
+}
+
 /**
  * One request to the engine as a program sends it (Bearer token); the answer's value, or it throws.
  * The suite's web shell, or another one (`at`).
