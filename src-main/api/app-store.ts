@@ -18,6 +18,7 @@ export function defaultSettings(): Settings {
     theme: 'system',
     verifyAfterFlash: true,
     showVirtualTargets: false,
+    engine: 'automatic',
   };
 }
 

@@ -25,6 +25,7 @@ export const REQUEST_NAMES = [
   'job.log',
   'artifact.show',
   'jobs.list',
+  'engines.list',
 ] as const;
 
 export type RequestName = (typeof REQUEST_NAMES)[number];
