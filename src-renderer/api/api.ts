@@ -35,6 +35,7 @@ export const api = {
   jobLog: (jobId: string) => t().request('job.log', { jobId }),
   showArtifact: (jobId: string, index: number) => t().request('artifact.show', { jobId, index }),
   listJobs: () => t().request('jobs.list', {}),
+  listEngines: () => t().request('engines.list', {}),
   on: <E extends EventName>(event: E, listener: (payload: EventMap[E]) => void) => t().subscribe(event, listener),
   /** The event stream is back after a drop (web shell only): read again what it may have missed. */
   onReconnect: (listener: () => void): (() => void) => t().onReconnect?.(listener) ?? (() => undefined),
