@@ -49,8 +49,6 @@ export function EnginePicker(props: { readonly onClose: () => void }) {
   useEffect(() => {
     dialog.current?.showModal();
     void load();
-    // Opened once per mount: the parent mounts this to open it.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const choose = async (engine: string): Promise<void> => {
