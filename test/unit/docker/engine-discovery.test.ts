@@ -89,7 +89,7 @@ describe('findEngines on a fixture home', () => {
     expect([String(build.ca), String(build.cert), String(build.key)]).toEqual(['CA', 'CERT', 'KEY']);
     const lab = await dockerOptions(d.candidates.find((c) => c.id === 'lab')!);
     expect(lab.protocol).toBe('https');
-    expect((lab.agent as { options?: { rejectUnauthorized?: boolean } }).options?.rejectUnauthorized).toBe(false);
+    expect((lab as { agent?: { options?: { rejectUnauthorized?: boolean } } }).agent?.options?.rejectUnauthorized).toBe(false);
   });
 
   it('names the missing file when DOCKER_CERT_PATH lacks one', async () => {
