@@ -25,6 +25,8 @@ export interface EngineCandidate {
   readonly tls?: EngineTls;
   /** The one the docker CLI would use here (DOCKER_HOST, else the current context). */
   readonly current?: boolean;
+  /** A context whose endpoint is one of the known sockets: automatic tries it as it tries those. */
+  readonly knownSocket?: boolean;
 }
 
 export interface DockerContextFact {
@@ -174,20 +176,24 @@ export function discoverEngines(facts: EngineFacts): Discovery {
     if (candidate) list.push(candidate);
     else problems.push(`Docker context "${context.name}" has no docker endpoint`);
   }
-  const named = new Set(list.map((c) => c.host));
   const ids = new Set(list.map((c) => c.id));
   const sockets = knownSockets(facts.platform, home, env, facts.uid);
   // Sockets that exist; with none at all, the system engine's, so there is always one to name.
   const present = sockets.filter((s) => facts.existingSockets.has(s.path));
   for (const socket of present.length > 0 || list.length > 0 ? present : sockets.slice(0, 1)) {
     const host = socketHost(socket.path);
-    if (named.has(host)) continue;
-    named.add(host);
+    // The system engine is the docker CLI's default context: listed even when a context names it too.
+    const isDefault = socket.id === 'docker';
+    const naming = list.findIndex((c) => c.host === host);
+    if (naming >= 0 && !isDefault) {
+      // A context for a known socket (Docker Desktop's desktop-linux): one entry, tried by automatic as the socket was.
+      list[naming] = { ...list[naming]!, knownSocket: true };
+      continue;
+    }
     // A context may carry a socket's name (colima makes one called colima): the socket steps aside.
     const id = ids.has(socket.id) ? `socket:${socket.id}` : socket.id;
     ids.add(id);
-    // The system engine is the docker CLI's default context.
-    const isCurrent = socket.id === 'docker' && current === 'default' && !env.DOCKER_HOST;
+    const isCurrent = isDefault && current === 'default' && !env.DOCKER_HOST;
     list.push({ id, label: `${socket.label} (${socket.path})`, source: 'socket', host, ...(isCurrent ? { current: true } : {}) });
   }
   return { candidates: list, currentContext: current, problems };
@@ -201,7 +207,9 @@ export function discoverEngines(facts: EngineFacts): Discovery {
 export function automaticOrder(discovery: Discovery): EngineCandidate[] {
   const env = discovery.candidates.find((c) => c.source === 'DOCKER_HOST');
   if (env) return [env];
-  return discovery.candidates.filter((c) => c.current || c.source === 'socket').sort((a, b) => Number(b.current ?? false) - Number(a.current ?? false));
+  // The current one, then the sockets in their order, then contexts that name a known socket.
+  const rank = (c: EngineCandidate): number => (c.current ? 0 : c.source === 'socket' ? 1 : 2);
+  return discovery.candidates.filter((c) => c.current || c.source === 'socket' || c.knownSocket).sort((a, b) => rank(a) - rank(b));
 }
 
 export const AUTOMATIC = 'automatic';
@@ -219,7 +227,7 @@ export function resolveChoice(choice: string | undefined, discovery: Discovery, 
   if (/^[a-z]+:\/\//.test(choice)) {
     const problem = hostProblem(choice);
     if (problem) return { kind: 'unknown', message: problem };
-    const known = discovery.candidates.find((c) => c.host === choice);
+    const known = discovery.candidates.find((c) => c.host === choice && c.source === 'socket') ?? discovery.candidates.find((c) => c.host === choice);
     if (known) return { kind: 'one', candidate: known };
     const tls = choice.startsWith('tcp://') ? envTls(env, home) : undefined;
     return { kind: 'one', candidate: { id: choice, label: choice, source: 'chosen', host: choice, ...(tls ? { tls } : {}) } };

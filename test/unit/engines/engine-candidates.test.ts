@@ -89,6 +89,17 @@ describe('discoverEngines', () => {
     expect(d.candidates.find((c) => c.id === 'colima')?.host).toBe(`unix://${HOME}/.colima/default/docker.sock`);
     expect(d.candidates.find((c) => c.id === 'podman')?.host).toBe('unix:///run/user/1000/podman/podman.sock');
     expect(d.candidates.find((c) => c.id === 'rancher-desktop')?.label).toBe(`Rancher Desktop (${HOME}/.rd/docker.sock)`);
+    // Docker Desktop's socket is the context's: automatic still tries it, after the sockets.
+    expect(d.candidates[0]).toMatchObject({ id: 'desktop-linux', knownSocket: true });
+    expect(automaticOrder(d).map((c) => c.id)).toEqual(['docker', 'rootless-docker', 'docker-desktop', 'podman', 'podman-root', 'colima', 'rancher-desktop', 'desktop-linux']);
+  });
+
+  it('keeps the system socket (the default context) when contexts name it too', () => {
+    const a: DockerContextFact = { name: 'a', host: 'unix:///var/run/docker.sock' };
+    const d = discoverEngines(facts({ contexts: [a, { ...a, name: 'b' }] }));
+    expect(d.candidates.map((c) => [c.id, c.current ?? false])).toEqual([['a', false], ['b', false], ['docker', true]]);
+    expect(automaticOrder(d).map((c) => c.id)).toEqual(['docker']);
+    expect(resolveChoice('unix:///var/run/docker.sock', d, {}, HOME)).toMatchObject({ candidate: { id: 'docker' } });
   });
 
   it('renames a socket whose id a context already has (colima makes a context called colima)', () => {
