@@ -38,6 +38,8 @@ export function EnginePicker(props: { readonly onClose: () => void }) {
   const [list, setList] = useState<EngineList | undefined>();
   const [error, setError] = useState<AppErrorData | undefined>();
   const [busy, setBusy] = useState(false);
+  /** The choice being saved: the radio shows it at once. */
+  const [pending, setPending] = useState<string | undefined>();
 
   /** Asks every engine again (each answers within a few seconds, all at once). */
   const load = (): Promise<void> =>
@@ -52,6 +54,7 @@ export function EnginePicker(props: { readonly onClose: () => void }) {
   }, []);
 
   const choose = async (engine: string): Promise<void> => {
+    setPending(engine);
     setBusy(true);
     setError(undefined);
     try {
@@ -62,11 +65,12 @@ export function EnginePicker(props: { readonly onClose: () => void }) {
     } catch (e) {
       setError(toErrorData(e));
     } finally {
+      setPending(undefined);
       setBusy(false);
     }
   };
 
-  const choice = list?.choiceFrom === '--engine' ? list.choice : (settings?.engine ?? AUTOMATIC);
+  const choice = list?.choiceFrom === '--engine' ? list.choice : (pending ?? settings?.engine ?? AUTOMATIC);
   const fixed = list?.choiceFrom === '--engine';
   const titleId = 'engine-picker-title';
   return (

@@ -67,7 +67,8 @@ test('switching engines in the picker moves the Docker chip and the next request
   await picker.getByRole('radio', { name: /^kf-picker-gone/ }).check();
   await expect(chip).toHaveClass(/\bbad\b/);
   await expect(chip).toHaveAttribute('title', new RegExp(`The Docker engine kf-picker-gone \\(${goneHost.replace(/[/]/g, '\\/')}\\), chosen by the engine setting, does not answer: absent`));
-  const preview = { recipe: { name: 'picker-e2e', source: { baseImage: 'debian:bookworm' } } };
+  // The scratch method reads the base image's os-release through the engine.
+  const preview = { recipe: { name: 'picker-e2e', source: { baseImage: 'debian:bookworm' }, kairosify: { method: 'scratch' } } };
   await expect(engine(page.request, 'recipe.dockerfile', preview, shell)).rejects.toThrow(/kf-picker-gone/);
 
   await picker.getByRole('radio', { name: /^kf-picker-b/ }).check();
