@@ -2,13 +2,14 @@
 // the Docker contexts, Docker Desktop, Podman, colima, Rancher Desktop sockets) with its OS,
 // architecture and version, or why it does not answer. Choosing one saves the engine setting; the
 // next job uses it, and the status chips are read again at once.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { EngineList } from '../../src-shared/api/contract.js';
 import type { AppErrorData } from '../../src-shared/errors/app-error.js';
 import { engineOrigin, engineSummary } from '../../src-shared/engines/engine-summary.js';
 import { api } from '../api/api.js';
 import { useAppStore } from '../stores/app-store.js';
 import { ErrorBox, toErrorData } from './error-box.js';
+import { ModalDialog } from './modal-dialog.js';
 
 const AUTOMATIC = 'automatic';
 
@@ -23,7 +24,7 @@ export function DockerChip() {
     <>
       <button type="button" className={`chip chip-button ${ok ? 'ok' : 'bad'}`} title={title} aria-haspopup="dialog" onClick={() => setOpen(true)}>
         <span aria-hidden="true">{ok ? '●' : '○'}</span> Docker
-        {status.engine && <span className="chip-detail"> {status.engine.id} · {status.engine.version}</span>}
+        {ok && status.engine && <span className="chip-detail"> {status.engine.id} · {status.engine.version}</span>}
         <span className="sr-only">{ok ? ' available' : ' unavailable'}: choose the engine</span>
       </button>
       {open && <EnginePicker onClose={() => setOpen(false)} />}
@@ -32,7 +33,6 @@ export function DockerChip() {
 }
 
 export function EnginePicker(props: { readonly onClose: () => void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const settings = useAppStore((s) => s.settings);
   const set = useAppStore((s) => s.set);
   const [list, setList] = useState<EngineList | undefined>();
@@ -49,7 +49,6 @@ export function EnginePicker(props: { readonly onClose: () => void }) {
     );
 
   useEffect(() => {
-    dialog.current?.showModal();
     void load();
   }, []);
 
@@ -72,18 +71,8 @@ export function EnginePicker(props: { readonly onClose: () => void }) {
 
   const choice = list?.choiceFrom === '--engine' ? list.choice : (pending ?? settings?.engine ?? AUTOMATIC);
   const fixed = list?.choiceFrom === '--engine';
-  const titleId = 'engine-picker-title';
   return (
-    <dialog
-      ref={dialog}
-      className="file-browser engine-picker"
-      aria-labelledby={titleId}
-      onCancel={(e) => {
-        e.preventDefault();
-        props.onClose();
-      }}
-    >
-      <h2 id={titleId}>Docker engine</h2>
+    <ModalDialog className="file-browser engine-picker" title="Docker engine" titleId="engine-picker-title" onClose={props.onClose}>
       <p className="muted">Builds, checks and previews use this engine. A change applies to the next job.</p>
       {fixed && <p>Chosen for this session with --engine ({list.choice}): restart without it to choose here.</p>}
       <ErrorBox error={error} />
@@ -130,6 +119,6 @@ export function EnginePicker(props: { readonly onClose: () => void }) {
           Close
         </button>
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }
