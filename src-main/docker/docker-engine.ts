@@ -83,7 +83,9 @@ export function dockerStartHint(os: NodeJS.Platform = platform()): string {
 }
 
 export function shortReason(error: unknown): string {
-  const e = error as { code?: string; message?: string };
+  const e = error as { code?: string; message?: string; statusCode?: unknown };
+  // Something answered HTTP, but not as an engine does (a proxy, another server on that port).
+  if (typeof e.statusCode === 'number') return `HTTP ${e.statusCode}${engineMessage(error) ? `: ${engineMessage(error)}` : ''} (not a Docker API there?)`;
   if (e.code === 'ECONNREFUSED') return 'connection refused';
   if (e.code === 'EACCES') return 'permission denied';
   if (e.code === 'ENOENT') return 'absent';

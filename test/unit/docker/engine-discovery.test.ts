@@ -92,6 +92,14 @@ describe('findEngines on a fixture home', () => {
     expect((lab as { agent?: { options?: { rejectUnauthorized?: boolean } } }).agent?.options?.rejectUnauthorized).toBe(false);
   });
 
+  it('plain tcp, unix, named pipes and ssh addresses', async () => {
+    const options = (host: string) => dockerOptions({ id: host, label: host, source: 'chosen', host });
+    expect(await options('tcp://10.0.0.2:2375')).toEqual({ host: '10.0.0.2', port: 2375, protocol: 'http' });
+    expect(await options('unix:///run/x.sock')).toEqual({ socketPath: '/run/x.sock' });
+    expect(await options('npipe:////./pipe/docker_engine')).toEqual({ socketPath: '\\\\.\\pipe\\docker_engine' });
+    expect(await options('ssh://builder@build.lan:2222')).toEqual({ protocol: 'ssh', host: 'build.lan', port: 2222, username: 'builder' });
+  });
+
   it('names the missing file when DOCKER_CERT_PATH lacks one', async () => {
     const d = await findEngines(place({ DOCKER_HOST: 'tcp://10.0.0.7:2376', DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: join(folder(), 'no-certs') }));
     await expect(dockerOptions(d.candidates[0]!)).rejects.toThrow(`The TLS CA of engine DOCKER_HOST cannot be read: ${join(folder(), 'no-certs', 'ca.pem')} (ENOENT)`);
