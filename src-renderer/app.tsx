@@ -16,6 +16,7 @@ import { FlashDoor } from './start/flash-door.js';
 import { useJobWatch } from './start/job-watch.js';
 import { useFocusTitle } from './components/focus-title.js';
 import { StartScreen } from './start/start-screen.js';
+import { DockerChip } from './components/engine-picker.js';
 
 function StatusChips() {
   const status = useAppStore((s) => s.status);
@@ -28,7 +29,7 @@ function StatusChips() {
   );
   return (
     <div className="chips" aria-label="What this machine offers">
-      {chip('Docker', status.docker.ok, status.docker.ok ? status.docker.message : `${status.docker.message}. ${status.docker.hint ?? ''}`)}
+      <DockerChip />
       {chip('qemu', status.qemu.ok, status.qemu.message)}
       {chip('UEFI', status.uefiFirmware.ok, status.uefiFirmware.message)}
     </div>

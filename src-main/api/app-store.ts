@@ -19,6 +19,7 @@ export function defaultSettings(): Settings {
     verifyAfterFlash: true,
     showVirtualTargets: false,
     offline: false,
+    engine: 'automatic',
   };
 }
 

@@ -1,20 +1,23 @@
 // What the machine offers, for the UI's status line and its hints.
 import { platform } from 'node:os';
 import { execa } from 'execa';
-import type { CheckResult, EngineStatus } from '../../src-shared/api/contract.js';
+import type { CheckResult, EngineInfo, EngineStatus } from '../../src-shared/api/contract.js';
 import { APP_VERSION } from '../../src-shared/version.js';
 import { toErrorData } from '../../src-shared/errors/app-error.js';
 import { findAavmf, findOvmf } from '../boot-test/run-boot-test.js';
-import { dockerEngine } from '../docker/docker-engine.js';
+import { connectedEngine } from '../docker/docker-engine.js';
 
-async function dockerCheck(): Promise<CheckResult> {
+/** The chosen engine: its version, OS/architecture and which one it is, or why none answers. */
+async function dockerCheck(): Promise<{ check: CheckResult; engine?: EngineInfo }> {
   try {
-    const docker = await dockerEngine();
-    const version = await docker.version();
-    return { ok: true, message: `Docker ${version.Version}` };
+    const { docker, candidate } = await connectedEngine();
+    const { describeEngine } = await import('../docker/engine-probe.js');
+    const facts = await describeEngine(docker);
+    const engine: EngineInfo = { id: candidate.id, label: candidate.label, source: candidate.source, host: candidate.host, ...(candidate.current ? { current: true } : {}), ...facts };
+    return { check: { ok: true, message: `Docker ${facts.version ?? ''} (${facts.os ?? '?'}/${facts.arch ?? '?'}) at ${candidate.label}` }, engine };
   } catch (error) {
     const data = toErrorData(error);
-    return { ok: false, message: data.message, ...(data.hint ? { hint: data.hint } : {}) };
+    return { check: { ok: false, message: data.message, ...(data.hint ? { hint: data.hint } : {}) } };
   }
 }
 
@@ -45,7 +48,8 @@ export async function engineStatus(shell: EngineStatus['shell']): Promise<Engine
   return {
     version: APP_VERSION,
     platform: platform(),
-    docker,
+    docker: docker.check,
+    ...(docker.engine ? { engine: docker.engine } : {}),
     qemu,
     uefiFirmware: ovmf ? { ok: true, message: ovmf[0] } : { ok: false, message: 'No OVMF: UEFI boot tests are unavailable', hint: 'Install the ovmf package' },
     arm64Qemu,

@@ -23,6 +23,8 @@ import { AppStore } from './app-store.js';
 import { JobManager } from './job-manager.js';
 import { DriveWatcher } from './drive-watcher.js';
 import { imageSizeFacts } from './image-size.js';
+import { checkEngineSetting, choiceSource, listEngines } from './engine-choice.js';
+import { useEngineChoice } from '../docker/engine-selection.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -45,6 +47,8 @@ export interface ApiOptions {
   readonly pickPath?: (request: PickRequest) => Promise<string | null>;
   /** Shows a file in the system's file manager; shells without one leave it out (the web UI downloads). */
   readonly showInFolder?: (path: string) => void;
+  /** The Docker engine for this process (the CLI's --engine): beats the engine setting. */
+  readonly engine?: string;
 }
 
 export interface ApiServer {
@@ -134,6 +138,8 @@ export function createApiServer(options: ApiOptions): ApiServer {
     summary: (summary) => emit('job.summary', summary),
   });
   const drives = new DriveWatcher(() => emit('drives.changed', {}));
+  const engineChoice = choiceSource(options.engine, async () => (await store.settings()).engine);
+  useEngineChoice(engineChoice);
 
   /** A recipe's output folder: relative ones live under the settings' output root. */
   const outputDirOf = async (recipe: Recipe, output?: string): Promise<string> => {
@@ -157,7 +163,10 @@ export function createApiServer(options: ApiOptions): ApiServer {
   const handlers: Handlers = {
     'engine.status': async () => (await import('./engine-status.js')).engineStatus(options.shell),
     'settings.get': () => store.settings(),
-    'settings.set': (change) => store.updateSettings(Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined))),
+    'settings.set': async (change) => {
+      if (change.engine !== undefined) await checkEngineSetting(change.engine);
+      return store.updateSettings(Object.fromEntries(Object.entries(change).filter(([, v]) => v !== undefined)));
+    },
     'recipe.validate': async (request) => {
       const [checked, { frameworkOnlyNotes }, { issueOf }] = await Promise.all([preflightOf(request), import('../../src-shared/cloud-config/plain-image.js'), import('../../src-shared/preflight/preflight.js')]);
       const errors = checked.problems.filter((p) => p.severity === 'error');
@@ -311,6 +320,7 @@ export function createApiServer(options: ApiOptions): ApiServer {
       const jobId = jobs.start('kit-import', `Import offline kit ${fileName(file)}`, async (ctx) => (await import('../kit/kit-import.js')).importKit({ file, onRecipe }, ctx));
       return { jobId };
     },
+    'engines.list': async () => listEngines(await engineChoice()),
   };
 
   return {

@@ -20,6 +20,8 @@ export class CliShell {
   /** Job events that came before anyone followed their job (a job may emit before its id is known). */
   private readonly early: JobEvent[] = [];
   private follower: ((event: JobEvent) => void) | undefined;
+  /** `--engine`: set before the first request. */
+  engine: string | undefined;
 
   private open(): Promise<{ api: ApiServer; transport: ApiTransport }> {
     this.opened ??= (async () => {
@@ -28,7 +30,7 @@ export class CliShell {
         import('../api/memory-transport.js'),
         import('../api/data-dir.js'),
       ]);
-      const api = createApiServer({ dataDir: defaultDataDir(), shell: 'cli' });
+      const api = createApiServer({ dataDir: defaultDataDir(), shell: 'cli', ...(this.engine !== undefined ? { engine: this.engine } : {}) });
       const transport = memoryTransport(api);
       transport.subscribe('job', (event) => {
         if (this.follower) this.follower(event);

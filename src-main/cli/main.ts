@@ -87,8 +87,12 @@ export function createProgram(shell: CliShell): Command {
     .version(APP_VERSION)
     .option('-v, --verbose', 'show the output of the tools (Docker build, mksquashfs, qemu)', false)
     .option('--json', 'print every job event as a JSON line on stdout (for scripts)', false)
+    .option('--engine <engine>', "the Docker engine to use: a name from `kairos-factory engines` (a context's name, DOCKER_HOST, docker, podman…), an address (unix:///…, tcp://…, ssh://…), or automatic (default: the engine setting)")
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', () => {
+      shell.engine = program.opts<{ engine?: string }>().engine;
+    });
 
   const view = (): ViewOptions => program.opts<ViewOptions>();
   const say = (line: string): void => {
@@ -306,7 +310,16 @@ export function createProgram(shell: CliShell): Command {
     .option('-p, --port <port>', 'port to listen on (0: any free port)', '8734')
     .action(async (opts: { port: string }) => {
       const { serveWeb } = await import('./web-command.js');
-      await serveWeb(opts.port);
+      await serveWeb(opts.port, shell.engine);
+    });
+
+  program
+    .command('engines')
+    .description('list the Docker engines found here (DOCKER_HOST, Docker contexts, Docker Desktop, Podman, colima, Rancher Desktop sockets) with OS, architecture and version')
+    .action(async () => {
+      const list = await shell.request('engines.list', {});
+      const { formatEngineList } = await import('./engines-view.js');
+      process.stdout.write(view().json ? `${JSON.stringify(list, null, 2)}\n` : formatEngineList(list));
     });
 
   return program;

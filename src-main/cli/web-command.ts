@@ -26,10 +26,10 @@ export function listenError(error: unknown, port: number): unknown {
   return error;
 }
 
-export async function serveWeb(portText: string): Promise<void> {
+export async function serveWeb(portText: string, engine?: string): Promise<void> {
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new AppError('bad-request', `--port must be a port number, not "${portText}"`);
-  const api = createApiServer({ dataDir: defaultDataDir(), shell: 'web' });
+  const api = createApiServer({ dataDir: defaultDataDir(), shell: 'web', ...(engine !== undefined ? { engine } : {}) });
   const server = await startWebServer({ api, port, staticDir: await rendererDir() }).catch(async (error: unknown) => {
     await api.close();
     throw listenError(error, port);

@@ -1,87 +1,75 @@
-// Finding a Docker engine: DOCKER_HOST first, then the usual sockets of Docker, rootless Docker,
-// Docker Desktop and Podman (its Docker-compatible API). The first one that answers a ping wins.
-import { access } from 'node:fs/promises';
-import { homedir, platform } from 'node:os';
-import { join } from 'node:path';
+// The Docker engine every job uses: the one the user chose (`--engine`, the engine setting), or
+// "automatic": DOCKER_HOST, else the current Docker context, else the known sockets of Docker,
+// rootless Docker, Docker Desktop, Podman, colima and Rancher Desktop; the first that answers wins.
+// Discovery is in engine-discovery.ts and src-shared/engines/engine-candidates.ts.
+import { platform } from 'node:os';
 import Docker from 'dockerode';
+import { automaticOrder, resolveChoice, type EngineCandidate } from '../../src-shared/engines/engine-candidates.js';
 import { AppError } from '../../src-shared/errors/app-error.js';
+import { HERE, absentSocket, dockerOptions, findEngines } from './engine-discovery.js';
+import { currentChoice, type EngineChoiceSource } from './engine-selection.js';
 
-export interface EngineCandidate {
-  /** What we tell the user ("DOCKER_HOST=tcp://...", "/var/run/docker.sock"). */
-  readonly label: string;
-  readonly options: Docker.DockerOptions;
+export interface ConnectedEngine {
+  readonly docker: Docker;
+  readonly candidate: EngineCandidate;
 }
 
-export function engineCandidates(env: NodeJS.ProcessEnv = process.env, os: NodeJS.Platform = platform()): EngineCandidate[] {
-  const list: EngineCandidate[] = [];
-  const host = env.DOCKER_HOST;
-  if (host) {
-    // DOCKER_HOST alone decides, as it does for the docker CLI.
-    return [{ label: `DOCKER_HOST=${host}`, options: optionsFromHost(host) }];
+/** Connected engines by choice: switching back and forth does not connect again. */
+const cache = new Map<string, Promise<ConnectedEngine>>();
+
+/** The chosen engine, connected. */
+export async function dockerEngine(): Promise<Docker> {
+  return (await connectedEngine()).docker;
+}
+
+/** The chosen engine with what it is (for the status line). */
+export async function connectedEngine(): Promise<ConnectedEngine> {
+  const choice = await currentChoice();
+  let found = cache.get(choice.value);
+  if (!found) {
+    found = connect(choice).catch((error: unknown) => {
+      cache.delete(choice.value);
+      throw error;
+    });
+    cache.set(choice.value, found);
   }
-  if (os === 'win32') {
-    list.push({ label: '//./pipe/docker_engine', options: { socketPath: '//./pipe/docker_engine' } });
-    list.push({ label: '//./pipe/podman-machine-default', options: { socketPath: '//./pipe/podman-machine-default' } });
-    return list;
+  return found;
+}
+
+async function connect(choice: EngineChoiceSource): Promise<ConnectedEngine> {
+  const place = HERE();
+  const discovery = await findEngines(place);
+  const resolved = resolveChoice(choice.value, discovery, place.env, place.home);
+  if (resolved.kind === 'unknown') {
+    throw new AppError('bad-request', `${choice.from}: ${resolved.message}`, { hint: '`kairos-factory engines` lists the engines found here' });
   }
-  const home = homedir();
-  const runtime = env.XDG_RUNTIME_DIR ?? (typeof process.getuid === 'function' ? `/run/user/${process.getuid()}` : undefined);
-  const sockets = [
-    '/var/run/docker.sock',
-    ...(runtime ? [join(runtime, 'docker.sock')] : []),
-    join(home, '.docker', 'run', 'docker.sock'),
-    join(home, '.docker', 'desktop', 'docker.sock'),
-    ...(runtime ? [join(runtime, 'podman', 'podman.sock')] : []),
-    '/run/podman/podman.sock',
-    join(home, '.colima', 'default', 'docker.sock'),
-    join(home, '.rd', 'docker.sock'),
-  ];
-  for (const socketPath of sockets) list.push({ label: socketPath, options: { socketPath } });
-  return list;
-}
-
-function optionsFromHost(host: string): Docker.DockerOptions {
-  if (host.startsWith('unix://')) return { socketPath: host.slice('unix://'.length) };
-  if (host.startsWith('npipe://')) return { socketPath: host.slice('npipe://'.length).replace(/\//g, '\\') };
-  const url = new URL(host.replace(/^tcp:/, 'http:'));
-  const tls = process.env.DOCKER_TLS_VERIFY === '1';
-  return { host: url.hostname, port: Number(url.port || (tls ? 2376 : 2375)), protocol: tls ? 'https' : 'http' };
-}
-
-let cached: Promise<Docker> | undefined;
-
-/** A connected engine, found once per process. */
-export function dockerEngine(): Promise<Docker> {
-  cached ??= findEngine().catch((error: unknown) => {
-    cached = undefined;
-    throw error;
-  });
-  return cached;
-}
-
-async function findEngine(): Promise<Docker> {
+  if (resolved.kind === 'one') {
+    const candidate = resolved.candidate;
+    const answer = await reach(candidate);
+    if ('docker' in answer) return { docker: answer.docker, candidate };
+    throw new AppError('docker-unavailable', `The Docker engine ${candidate.id === candidate.host ? candidate.host : `${candidate.id} (${candidate.host})`}, chosen by ${choice.from}, does not answer: ${answer.reason}`, {
+      hint: 'Start that engine, or choose another (`kairos-factory engines` lists them; --engine automatic takes the first that answers)',
+    });
+  }
   const tried: string[] = [];
-  for (const candidate of engineCandidates()) {
-    const socket = candidate.options.socketPath;
-    if (socket && !socket.startsWith('//') && !socket.startsWith('\\\\')) {
-      try {
-        await access(socket);
-      } catch {
-        tried.push(`${candidate.label} (absent)`);
-        continue;
-      }
-    }
-    const docker = new Docker({ ...candidate.options, timeout: 0 });
-    try {
-      await withTimeout(docker.ping(), 5000);
-      return docker;
-    } catch (error) {
-      tried.push(`${candidate.label} (${shortReason(error)})`);
-    }
+  for (const candidate of automaticOrder(discovery)) {
+    const answer = await reach(candidate);
+    if ('docker' in answer) return { docker: answer.docker, candidate };
+    tried.push(`${candidate.label} (${answer.reason})`);
   }
-  throw new AppError('docker-unavailable', `No Docker engine answered (tried ${tried.join(', ')})`, {
-    hint: dockerStartHint(),
-  });
+  throw new AppError('docker-unavailable', `No Docker engine answered (tried ${tried.join(', ') || 'none'})`, { hint: dockerStartHint() });
+}
+
+/** A connection that answered a ping within `ms`, or why not. */
+export async function reach(candidate: EngineCandidate, ms = 5000): Promise<{ docker: Docker } | { reason: string }> {
+  if (await absentSocket(candidate)) return { reason: 'absent' };
+  try {
+    const docker = new Docker({ ...(await dockerOptions(candidate)), timeout: 0 });
+    await withTimeout(docker.ping(), ms);
+    return { docker };
+  } catch (error) {
+    return { reason: error instanceof AppError ? error.message : shortReason(error) };
+  }
 }
 
 export function dockerStartHint(os: NodeJS.Platform = platform()): string {
@@ -94,15 +82,17 @@ export function dockerStartHint(os: NodeJS.Platform = platform()): string {
   }
 }
 
-function shortReason(error: unknown): string {
-  const e = error as { code?: string; message?: string };
+export function shortReason(error: unknown): string {
+  const e = error as { code?: string; message?: string; statusCode?: unknown };
+  // Something answered HTTP, but not as an engine does (a proxy, another server on that port).
+  if (typeof e.statusCode === 'number') return `HTTP ${e.statusCode}${engineMessage(error) ? `: ${engineMessage(error)}` : ''} (not a Docker API there?)`;
   if (e.code === 'ECONNREFUSED') return 'connection refused';
   if (e.code === 'EACCES') return 'permission denied';
   if (e.code === 'ENOENT') return 'absent';
   return e.code ?? e.message?.split('\n')[0] ?? 'no answer';
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(Object.assign(new Error('timeout'), { code: 'timeout' })), ms);
     promise.then(

@@ -38,6 +38,7 @@ export const api = {
   listJobs: () => t().request('jobs.list', {}),
   exportKit: (recipes: ReadonlyArray<unknown>, output: string) => t().request('kit.export', { recipes: [...recipes], output }),
   importKit: (file: string) => t().request('kit.import', { file }),
+  listEngines: () => t().request('engines.list', {}),
   on: <E extends EventName>(event: E, listener: (payload: EventMap[E]) => void) => t().subscribe(event, listener),
   /** The event stream is back after a drop (web shell only): read again what it may have missed. */
   onReconnect: (listener: () => void): (() => void) => t().onReconnect?.(listener) ?? (() => undefined),

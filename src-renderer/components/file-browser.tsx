@@ -1,13 +1,14 @@
 // The web shell's file picker: a modal that browses folders of the engine's machine (files.list),
 // since a browser page can name no file there. Folders open with a click, a file is chosen with a
 // click; a folder is typed in to jump to it. Escape or Cancel closes it with nothing chosen.
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { FolderListing } from '../../src-shared/api/contract.js';
 import type { AppErrorData } from '../../src-shared/errors/app-error.js';
 import { formatBytes } from '../../src-shared/util/format.js';
 import { api } from '../api/api.js';
 import { Icon } from './icons.js';
 import { ErrorBox, toErrorData } from './error-box.js';
+import { ModalDialog } from './modal-dialog.js';
 
 export function FileBrowser(props: {
   readonly title: string;
@@ -18,7 +19,6 @@ export function FileBrowser(props: {
   readonly onPick: (path: string) => void;
   readonly onClose: () => void;
 }) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const [listing, setListing] = useState<FolderListing | undefined>();
   const [typed, setTyped] = useState('');
   const [error, setError] = useState<AppErrorData | undefined>();
@@ -38,24 +38,13 @@ export function FileBrowser(props: {
   };
 
   useEffect(() => {
-    dialog.current?.showModal();
     void open(props.start);
     // Opened once per mount: the parent mounts this to open it.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const titleId = 'file-browser-title';
   return (
-    <dialog
-      ref={dialog}
-      className="file-browser"
-      aria-labelledby={titleId}
-      onCancel={(e) => {
-        e.preventDefault();
-        props.onClose();
-      }}
-    >
-      <h2 id={titleId}>{props.title}</h2>
+    <ModalDialog className="file-browser" title={props.title} titleId="file-browser-title" onClose={props.onClose}>
       <p className="muted">Files on the machine running Kairos Factory. Hidden files and key files are not shown.</p>
       <form
         className="path-input"
@@ -106,6 +95,6 @@ export function FileBrowser(props: {
           Cancel
         </button>
       </div>
-    </dialog>
+    </ModalDialog>
   );
 }

@@ -10,6 +10,7 @@ import type { PreflightProblem } from '../preflight/preflight.js';
 import type { RecipeIssue } from '../recipe/parse-recipe.js';
 import type { Recipe } from '../recipe/recipe-schema.js';
 import { BOOT_MODES, type BootMode } from '../recipe/catalog.js';
+import type { EngineSource } from '../engines/engine-candidates.js';
 import { EVENT_NAMES, REQUEST_NAMES, methodName, type EventName, type RequestName } from './request-names.js';
 
 // ---- data types --------------------------------------------------------------------------
@@ -30,6 +31,42 @@ export interface EngineStatus {
   readonly arm64Qemu?: CheckResult;
   /** What this shell can do beyond the contract (native file dialogs in Electron). */
   readonly shell: ShellKind;
+  /** The Docker engine jobs use (when one answered): which, and what it is. */
+  readonly engine?: EngineInfo;
+}
+
+/** A Docker engine found on this machine (src-shared/engines/engine-candidates.ts), with its answer. */
+export interface EngineInfo {
+  /** What `--engine` and the engine setting name it by. */
+  readonly id: string;
+  readonly label: string;
+  readonly source: EngineSource;
+  /** unix:///…, npipe://…, tcp://…, ssh://… */
+  readonly host: string;
+  /** The docker CLI's own choice here (DOCKER_HOST, the current context). */
+  readonly current?: boolean;
+  /** From the engine: linux, windows… */
+  readonly os?: string;
+  /** Its host's system ("Debian GNU/Linux 12 (bookworm)", "Docker Desktop"). */
+  readonly osName?: string;
+  readonly arch?: string;
+  /** "Docker Engine - Community", "Podman Engine"… */
+  readonly engine?: string;
+  readonly version?: string;
+  /** Why it did not answer. */
+  readonly error?: string;
+}
+
+export interface EngineList {
+  /** The choice in force: "automatic", an engine's id, or an address. */
+  readonly choice: string;
+  /** Who made it: "--engine" or "the engine setting". */
+  readonly choiceFrom: string;
+  readonly engines: ReadonlyArray<EngineInfo>;
+  /** The id of the engine jobs would use now (automatic: the first that answered). */
+  readonly active?: string;
+  /** Contexts that could not be read, a DOCKER_CONTEXT naming none… */
+  readonly problems: ReadonlyArray<string>;
 }
 
 export type ShellKind = 'electron' | 'web' | 'cli' | 'memory';
@@ -45,6 +82,8 @@ export interface Settings {
   readonly showVirtualTargets: boolean;
   /** Builds never touch the network: what they need must be on the engine (an offline kit brings it). */
   readonly offline: boolean;
+  /** The Docker engine: "automatic" (the first that answers), an engine's id, or an address. */
+  readonly engine: string;
 }
 
 export interface SavedRecipe {
@@ -207,6 +246,7 @@ export const RequestSchemas = {
     verifyAfterFlash: z.boolean().optional(),
     showVirtualTargets: z.boolean().optional(),
     offline: z.boolean().optional(),
+    engine: z.string().min(1).max(4096).optional(),
   }),
   /** A recipe value (the wizard), or YAML text (a file: then problems carry their line and column). */
   'recipe.validate': z.union([
@@ -323,6 +363,8 @@ export const RequestSchemas = {
   'kit.export': z.strictObject({ recipes: z.array(recipeValue).min(1).max(32), output: path }),
   /** Checks every member of a kit against its manifest, then loads its images into the engine. */
   'kit.import': z.strictObject({ file: path }),
+  /** The Docker engines found here (DOCKER_HOST, contexts, known sockets), each asked what it is. */
+  'engines.list': z.strictObject({}),
 } as const satisfies Record<RequestName, z.ZodType>;
 
 export { REQUEST_NAMES, EVENT_NAMES, methodName, type RequestName, type EventName };
@@ -357,6 +399,7 @@ export interface ResponseMap {
   'jobs.list': ReadonlyArray<JobSummary>;
   'kit.export': { readonly jobId: string };
   'kit.import': { readonly jobId: string };
+  'engines.list': EngineList;
 }
 
 export type Response<K extends RequestName> = ResponseMap[K];

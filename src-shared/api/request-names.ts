@@ -28,6 +28,7 @@ export const REQUEST_NAMES = [
   'jobs.list',
   'kit.export',
   'kit.import',
+  'engines.list',
 ] as const;
 
 export type RequestName = (typeof REQUEST_NAMES)[number];

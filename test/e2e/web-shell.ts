@@ -10,9 +10,10 @@ export interface WebShell {
   readonly token: string;
 }
 
-export async function startWebShell(dataDir: string): Promise<WebShell> {
+/** `env`: more variables for the shell (a fixture DOCKER_CONFIG); undefined ones are removed. */
+export async function startWebShell(dataDir: string, env: Record<string, string | undefined> = {}): Promise<WebShell> {
   const child = spawn('node', ['bin/kairos-factory.js', 'web', '--port', '0'], {
-    env: { ...process.env, KF_DATA_DIR: dataDir },
+    env: Object.fromEntries(Object.entries({ ...process.env, KF_DATA_DIR: dataDir, ...env }).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const loginUrl = await new Promise<string>((resolve, reject) => {

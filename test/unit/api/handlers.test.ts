@@ -63,6 +63,16 @@ describe('settings', () => {
     expect(await client.request('settings.get', {})).toEqual(defaultSettings());
   });
 
+  it('keeps an engine choice that names an address or automatic, and refuses one naming no engine', async () => {
+    expect((await client.request('settings.set', { engine: 'unix:///run/kf-elsewhere.sock' })).engine).toBe('unix:///run/kf-elsewhere.sock');
+    expect((await client.request('settings.set', { engine: 'automatic' })).engine).toBe('automatic');
+    const error = await rejection(client.request('settings.set', { engine: 'no-such-engine' }));
+    expect(error.code).toBe('bad-request');
+    expect(error.message).toMatch(/^engine: no engine named "no-such-engine" here/);
+    expect(await rejection(client.request('settings.set', { engine: 'ftp://x' }))).toMatchObject({ message: expect.stringMatching(/^engine: "ftp:\/\/x" is not an engine address/) });
+    expect((await client.request('settings.get', {})).engine).toBe('automatic');
+  });
+
   it('refuses an unknown setting', async () => {
     const envelope = await api.dispatch('settings.set', { colour: 'red' });
     expect(envelope).toMatchObject({ ok: false, error: { code: 'bad-request' } });
