@@ -5,6 +5,7 @@ import { homedir, platform } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { AppError } from '../../src-shared/errors/app-error.js';
+import { sshAgentFor } from './ssh-agent.js';
 
 export interface EngineCandidate {
   /** What we tell the user ("DOCKER_HOST=tcp://...", "/var/run/docker.sock"). */
@@ -43,6 +44,8 @@ export function engineCandidates(env: NodeJS.ProcessEnv = process.env, os: NodeJ
 function optionsFromHost(host: string): Docker.DockerOptions {
   if (host.startsWith('unix://')) return { socketPath: host.slice('unix://'.length) };
   if (host.startsWith('npipe://')) return { socketPath: host.slice('npipe://'.length).replace(/\//g, '\\') };
+  // Plain HTTP over the channels of one SSH connection (ssh-agent.ts), not docker-modem's ssh mode.
+  if (host.startsWith('ssh://')) return { protocol: 'http', host: 'docker', agent: sshAgentFor(host) } as Docker.DockerOptions;
   const url = new URL(host.replace(/^tcp:/, 'http:'));
   const tls = process.env.DOCKER_TLS_VERIFY === '1';
   return { host: url.hostname, port: Number(url.port || (tls ? 2376 : 2375)), protocol: tls ? 'https' : 'http' };
@@ -76,6 +79,8 @@ async function findEngine(): Promise<Docker> {
       await withTimeout(docker.ping(), 5000);
       return docker;
     } catch (error) {
+      // An SSH engine's own problem (unknown host key, no key accepted) says itself what to do.
+      if (error instanceof AppError) throw error;
       tried.push(`${candidate.label} (${shortReason(error)})`);
     }
   }

@@ -12,6 +12,8 @@ import { ensureBuilderImage } from '../builder/builder-image.js';
 import { BuilderSession } from '../builder/builder-session.js';
 import { pushImage } from '../docker/push-image.js';
 import { dockerEngine } from '../docker/docker-engine.js';
+import { logEngineLink } from '../docker/remote-engine.js';
+import type { TransferReport } from '../builder/out-transfer.js';
 import type { JobContext } from '../jobs/job-context.js';
 import { buildIso } from '../artifacts/iso/build-iso.js';
 import { buildRawDisk, type RecoveryFormat } from '../artifacts/disk/build-raw.js';
@@ -66,13 +68,27 @@ async function build(request: BuildRequest, outputDir: string, ctx: JobContext):
   // The folder and its logs first: a folder that cannot be written is said before any work.
   await makeFolder(join(outputDir, 'logs'));
   const docker = await dockerEngine();
+  const endLink = logEngineLink(docker, (line) => ctx.log('kairosify', line));
+  try {
+    return await buildWith(docker, request, outputDir, ctx, started);
+  } finally {
+    endLink();
+  }
+}
 
+/** Downloads from a remote engine: a byte meter (speed, time left) and one line each in the job's log. */
+function transferReport(ctx: JobContext): TransferReport {
+  return { meter: (step, total) => ctx.meter('artifacts', step, 'bytes', total), log: (line) => ctx.log('artifacts', line) };
+}
+
+async function buildWith(docker: Awaited<ReturnType<typeof dockerEngine>>, request: BuildRequest, outputDir: string, ctx: JobContext, started: number): Promise<JobResult> {
+  const { recipe } = request;
   const image = await kairosify(docker, recipe, outputDir, ctx);
   // Pushed once built and validated: the image is a product of its own, whatever the artifacts do.
   if (recipe.push) await ctx.runPhase('kairosify', 'push', () => pushImage(docker, image.tag, ctx));
 
   const builderImage = await ensureBuilderImage(docker, ctx, join(outputDir, 'logs'));
-  const session = await BuilderSession.start(docker, builderImage, { outputDir, jobId: ctx.jobId, signal: ctx.signal });
+  const session = await BuilderSession.start(docker, builderImage, { outputDir, jobId: ctx.jobId, signal: ctx.signal, report: transferReport(ctx) });
   const artifacts: ArtifactInfo[] = [];
   const name = recipe.name;
   try {
