@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import { Client, utils, type AnyAuthMethod, type ClientChannel } from 'ssh2';
+import type { AnyAuthMethod, Client, ClientChannel } from 'ssh2';
 import { AppError } from '../../src-shared/errors/app-error.js';
 import { parseSshHost, sshTargetLabel, type SshTarget } from '../../src-shared/docker/engine-location.js';
 import { hostKeyAlgorithms, hostKeyVerdict, knownHostName, knownKeys, type HostKeyVerdict, type KnownKey } from './known-hosts.js';
@@ -106,8 +106,10 @@ export class SshEngineAgent extends Agent {
     const { user, host, port } = this.target;
     const name = knownHostName(host, port);
     const known = await this.knownKeysFor(name);
-    const auth = await this.authMethods();
-    const client = new Client();
+    // Loaded on first use (CommonJS, and only SSH engines need it).
+    const { default: ssh2 } = await import('ssh2');
+    const auth = await this.authMethods(ssh2.utils.parseKey);
+    const client = new ssh2.Client();
     // Set once the server showed its key: an error before that is not about the key.
     let verdict: HostKeyVerdict | undefined;
     await new Promise<void>((resolve, reject) => {
@@ -147,7 +149,7 @@ export class SshEngineAgent extends Agent {
   }
 
   /** The agent first (as ssh does), then each identity file that opens without a passphrase. */
-  private async authMethods(): Promise<{ readonly methods: AnyAuthMethod[]; readonly tried: string[] }> {
+  private async authMethods(parseKey: typeof import('ssh2').utils.parseKey): Promise<{ readonly methods: AnyAuthMethod[]; readonly tried: string[] }> {
     const username = this.target.user;
     const methods: AnyAuthMethod[] = [];
     const tried: string[] = [];
@@ -159,7 +161,7 @@ export class SshEngineAgent extends Agent {
       const path = join(this.env.home, '.ssh', file);
       const text = await readFile(path).catch(() => undefined);
       if (!text) continue;
-      const key = utils.parseKey(text);
+      const key = parseKey(text);
       if (key instanceof Error) {
         // Most likely a passphrase: the agent is where such keys are used from.
         tried.push(`${path} (cannot be read without a passphrase: ssh-add it)`);
