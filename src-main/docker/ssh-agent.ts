@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
-import type { AnyAuthMethod, Client, ClientChannel } from 'ssh2';
+import type { AnyAuthMethod, Client, ClientChannel, ParsedKey } from 'ssh2';
 import { AppError } from '../../src-shared/errors/app-error.js';
 import { parseSshHost, sshTargetLabel, type SshTarget } from '../../src-shared/docker/engine-location.js';
 import { hostKeyAlgorithms, hostKeyVerdict, knownHostName, knownKeys, type HostKeyVerdict, type KnownKey } from './known-hosts.js';
@@ -149,7 +149,7 @@ export class SshEngineAgent extends Agent {
   }
 
   /** The agent first (as ssh does), then each identity file that opens without a passphrase. */
-  private async authMethods(parseKey: typeof import('ssh2').utils.parseKey): Promise<{ readonly methods: AnyAuthMethod[]; readonly tried: string[] }> {
+  private async authMethods(parseKey: (data: Buffer) => ParsedKey | ParsedKey[] | Error): Promise<{ readonly methods: AnyAuthMethod[]; readonly tried: string[] }> {
     const username = this.target.user;
     const methods: AnyAuthMethod[] = [];
     const tried: string[] = [];

@@ -64,7 +64,6 @@ export async function runBuild(request: BuildRequest, ctx: JobContext): Promise<
 
 async function build(request: BuildRequest, outputDir: string, ctx: JobContext): Promise<JobResult> {
   const started = performance.now();
-  const { recipe } = request;
   // The folder and its logs first: a folder that cannot be written is said before any work.
   await makeFolder(join(outputDir, 'logs'));
   const docker = await dockerEngine();
