@@ -35,7 +35,7 @@ export async function fetchFromContainer(
   let bytes = 0;
   tar.on('data', (chunk: Buffer) => {
     bytes += chunk.length;
-    meter?.update(bytes);
+    meter?.update(options.total !== undefined ? Math.min(bytes, options.total) : bytes);
   });
   await pipeline(
     tar,
@@ -52,7 +52,8 @@ export async function fetchFromContainer(
   );
   const seconds = (performance.now() - started) / 1000;
   meter?.finish();
-  options.report?.log(`Downloaded ${target}: ${formatBytes(bytes)} in ${seconds.toFixed(1)} s (${formatBytes(bytes / Math.max(seconds, 0.001))}/s)`);
+  // The size is the content's (du), the speed the stream's (tar headers included).
+  options.report?.log(`Downloaded ${target}: ${formatBytes(options.total ?? bytes)} in ${seconds.toFixed(1)} s (${formatBytes(bytes / Math.max(seconds, 0.001))}/s)`);
   return bytes;
 }
 
