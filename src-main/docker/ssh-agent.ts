@@ -1,7 +1,8 @@
 // DOCKER_HOST=ssh://user@host[:port]: every Docker API request of the process goes through ONE SSH
-// connection, each on its own channel running `docker system dial-stdio` on the engine's host
-// (docker-modem's own ssh mode opens a new connection per request, which sshd's MaxStartups then
-// drops in bursts). Keys come from the agent (SSH_AUTH_SOCK) or ~/.ssh/id_*; the host key must be
+// connection, on channels that each run `docker system dial-stdio` on the engine's host and carry
+// one request after another (HTTP keep-alive: starting the docker CLI there takes about a second),
+// a new channel only when all are busy (docker-modem's own ssh mode opens a new connection per
+// request, which sshd's MaxStartups then drops in bursts). Keys come from the agent (SSH_AUTH_SOCK) or ~/.ssh/id_*; the host key must be
 // in known_hosts. Nothing secret is logged: the log says whom we connected to and how often.
 import { Agent, type AgentOptions } from 'node:http';
 import { readFile } from 'node:fs/promises';
@@ -31,6 +32,7 @@ export class SshEngineAgent extends Agent {
   // Not `requests`/`listeners`/`emit`: those are http.Agent's own.
   private connectionCount = 0;
   private channelCount = 0;
+  private requestCount = 0;
   private connectedLine: string | undefined;
   private readonly lineListeners = new Set<(line: string) => void>();
 
@@ -39,9 +41,16 @@ export class SshEngineAgent extends Agent {
     private readonly env: SshAgentEnv = { home: homedir(), ...(process.env.SSH_AUTH_SOCK ? { authSock: process.env.SSH_AUTH_SOCK } : {}) },
     options: AgentOptions = {},
   ) {
-    super({ maxSockets: MAX_CHANNELS, ...options });
+    super({ keepAlive: true, maxSockets: MAX_CHANNELS, ...options });
     this.label = sshTargetLabel(target);
-    // http.Agent asks for a socket per request: it gets a channel of the one connection.
+    // Every request passes here (Node's Agent API), whether it reuses a channel or needs a new one.
+    const agent = this as unknown as { addRequest: (...args: unknown[]) => void };
+    const addRequest = agent.addRequest.bind(this);
+    agent.addRequest = (...args: unknown[]) => {
+      this.requestCount++;
+      addRequest(...args);
+    };
+    // http.Agent asks for a socket when no idle one is left: it gets a channel of the one connection.
     (this as unknown as { createConnection: (options: unknown, callback: Callback) => undefined }).createConnection = (_options, callback) => {
       this.openChannel().then(
         (channel) => callback(null, channel),
@@ -60,12 +69,12 @@ export class SshEngineAgent extends Agent {
 
   /** "ssh: 1 connection, 42 requests": what the build log ends with. */
   summary(): string {
-    const [c, r] = [this.connectionCount, this.channelCount];
-    return `ssh: ${c} connection${c === 1 ? '' : 's'}, ${r} request${r === 1 ? '' : 's'}`;
+    const [c, ch, r] = [this.connectionCount, this.channelCount, this.requestCount];
+    return `ssh: ${c} connection${c === 1 ? '' : 's'}, ${r} request${r === 1 ? '' : 's'} on ${ch} channel${ch === 1 ? '' : 's'}`;
   }
 
-  get counts(): { readonly connections: number; readonly requests: number } {
-    return { connections: this.connectionCount, requests: this.channelCount };
+  get counts(): { readonly connections: number; readonly channels: number; readonly requests: number } {
+    return { connections: this.connectionCount, channels: this.channelCount, requests: this.requestCount };
   }
 
   override destroy(): void {
@@ -99,6 +108,7 @@ export class SshEngineAgent extends Agent {
         }));
       }
     });
+    releaseWhenDone(channel);
     return asSocket(channel);
   }
 
@@ -176,6 +186,34 @@ export class SshEngineAgent extends Agent {
       });
     }
     return { methods, tried };
+  }
+}
+
+/**
+ * A channel emits 'close' only once its readable side was read to the end, but the http module
+ * stops reading when a response is complete: the agent would count the channel as open for ever
+ * and, at MAX_CHANNELS, every later request would wait. So when dial-stdio has ended its side and
+ * the channel is idle, or http ended our side (a "Connection: close" answer), it is destroyed.
+ * Not a hijacked one (exec, attach): its reader takes the stream to its end.
+ */
+function releaseWhenDone(channel: ClientChannel): void {
+  let ours = false;
+  let theirs = false;
+  let hijacked = false;
+  const settle = (): void => {
+    const idle = !(channel as unknown as { _httpMessage?: unknown })._httpMessage;
+    if (theirs && (ours || idle) && !hijacked && !channel.destroyed) channel.destroy();
+  };
+  channel.once('agentRemove', () => (hijacked = true));
+  channel.once('finish', () => {
+    ours = true;
+    settle();
+  });
+  for (const event of ['eof', 'exit']) {
+    channel.once(event, () => {
+      theirs = true;
+      settle();
+    });
   }
 }
 
