@@ -141,6 +141,8 @@ describe.skipIf(skip !== undefined)('a build through DOCKER_HOST=ssh:// to an en
     });
     (events as unknown as { destroy(): void }).destroy();
     if (result.exitCode !== 0) console.error(result.all.slice(-4000));
+    // What the log says of the link and the transfers, for whoever reads the test's output.
+    for (const line of result.all.split('\n').filter((l) => /^(ssh: |Downloaded )/.test(l.trim()))) console.log(`[remote] ${line.trim()}`);
   }, 3_600_000);
 
   afterAll(async () => {
