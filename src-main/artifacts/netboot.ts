@@ -7,7 +7,6 @@ import type { ArtifactInfo } from '../../src-shared/jobs/job-events.js';
 import { shellQuote } from '../../src-shared/util/shell-quote.js';
 import type { BuilderSession } from '../builder/builder-session.js';
 import type { JobContext } from '../jobs/job-context.js';
-import { makeFolder } from '../util/make-folder.js';
 import { sha256File } from './checksum.js';
 import { withOutputFiles } from './output-files.js';
 import type { CachedRootfs } from './rootfs-cache.js';
@@ -31,9 +30,7 @@ export async function buildNetboot(
       const n = netbootNames(request.name);
       const folder = `${request.name}-netboot`;
       const hostFolder = join(request.outputDir, folder);
-      const stage = files.partial(folder);
-      await rm(stage.host, { recursive: true, force: true });
-      await makeFolder(stage.host);
+      const stage = await files.folder(folder);
       const texts = netbootTexts(request);
       await session.putArchive(textTar(texts), stage.builder);
       await session.script(
@@ -48,6 +45,7 @@ export async function buildNetboot(
         ].join('\n'),
         { what: 'netboot files' },
       );
+      await files.fetch(folder);
       // Checksums inside the staged folder, which then takes the place of the old one whole.
       const out: ArtifactInfo[] = [];
       for (const file of [n.kernel, n.initrd, n.squashfs, ...texts.map(([file]) => file)]) {

@@ -48,27 +48,32 @@ async function connect(choice: EngineChoiceSource): Promise<ConnectedEngine> {
     const answer = await reach(candidate);
     if ('docker' in answer) return { docker: answer.docker, candidate };
     throw new AppError('docker-unavailable', `The Docker engine ${candidate.id === candidate.host ? candidate.host : `${candidate.id} (${candidate.host})`}, chosen by ${choice.from}, does not answer: ${answer.reason}`, {
-      hint: 'Start that engine, or choose another (`kairos-factory engines` lists them; --engine automatic takes the first that answers)',
+      hint: answer.said?.hint ?? 'Start that engine, or choose another (`kairos-factory engines` lists them; --engine automatic takes the first that answers)',
     });
   }
   const tried: string[] = [];
   for (const candidate of automaticOrder(discovery)) {
     const answer = await reach(candidate);
     if ('docker' in answer) return { docker: answer.docker, candidate };
+    // The engine DOCKER_HOST or a context names, with a problem of its own (an SSH host key, a
+    // TLS file): that, and what to do, rather than a list of sockets tried after it.
+    if (answer.said && candidate.source !== 'socket') throw answer.said;
     tried.push(`${candidate.label} (${answer.reason})`);
   }
   throw new AppError('docker-unavailable', `No Docker engine answered (tried ${tried.join(', ') || 'none'})`, { hint: dockerStartHint() });
 }
 
 /** A connection that answered a ping within `ms`, or why not. */
-export async function reach(candidate: EngineCandidate, ms = 5000): Promise<{ docker: Docker } | { reason: string }> {
+export async function reach(candidate: EngineCandidate, ms = 5000): Promise<{ docker: Docker } | { reason: string; said?: AppError }> {
   if (await absentSocket(candidate)) return { reason: 'absent' };
   try {
     const docker = new Docker({ ...(await dockerOptions(candidate)), timeout: 0 });
     await withTimeout(docker.ping(), ms);
     return { docker };
   } catch (error) {
-    return { reason: error instanceof AppError ? error.message : shortReason(error) };
+    // An engine's own problem (an unknown SSH host key, no key accepted, unreadable TLS files)
+    // says itself what to do: kept whole, for a job to fail with.
+    return error instanceof AppError ? { reason: error.message, said: error } : { reason: shortReason(error) };
   }
 }
 

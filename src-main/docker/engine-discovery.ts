@@ -16,6 +16,7 @@ import {
   type EngineCandidate,
 } from '../../src-shared/engines/engine-candidates.js';
 import { AppError } from '../../src-shared/errors/app-error.js';
+import { sshAgentFor } from './ssh-agent.js';
 
 export interface Place {
   readonly env: NodeJS.ProcessEnv;
@@ -116,15 +117,12 @@ async function readTlsFile(path: string | undefined, what: string, candidate: En
   }
 }
 
-/** An ssh:// engine through docker-modem's own ssh transport (the remote-engine work replaces this). */
+/**
+ * An ssh:// engine: plain HTTP over the channels of one SSH connection per engine (ssh-agent.ts),
+ * not docker-modem's ssh mode, which opens a connection per request.
+ */
 export function sshOptions(host: string): Docker.DockerOptions {
-  const url = new URL(host);
-  return {
-    protocol: 'ssh',
-    host: url.hostname,
-    port: Number(url.port || 22),
-    ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
-  };
+  return { protocol: 'http', host: 'docker', agent: sshAgentFor(host) } as Docker.DockerOptions;
 }
 
 /** How dockerode reaches a candidate; TLS files are read now. */

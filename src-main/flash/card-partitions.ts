@@ -95,6 +95,7 @@ export async function makeCardPartitions(image: string, cards: ReadonlyArray<Car
       const builder = await ensureBuilderImage(docker, ctx, join(dir, 'logs'));
       const session = await BuilderSession.start(docker, builder, { outputDir: dir, jobId: ctx.jobId, signal: ctx.signal });
       try {
+        await session.pushOut('oem.img');
         // 1. The image's files, with their owner and mode (dump -p), then readable here.
         const userDataPath = `/${MEDIUM_USER_DATA}`;
         await session.script(
@@ -108,6 +109,7 @@ export async function makeCardPartitions(image: string, cards: ReadonlyArray<Car
           ].join('\n'),
           { what: 'read COS_OEM (debugfs)', onLine: (l) => ctx.detail('flash', l) },
         );
+        await session.pullOut('base');
         const base = await readFile(join(dir, 'base', OEM_CLOUD_CONFIG), 'utf8').catch(() => undefined);
         const hasUserData = (await stat(join(dir, 'base', 'user-data')).catch(() => undefined)) !== undefined;
         if (base === undefined) ctx.log('flash', `The image's COS_OEM has no ${OEM_CLOUD_CONFIG}: each card gets one with its values only`);
@@ -158,6 +160,7 @@ export async function makeCardPartitions(image: string, cards: ReadonlyArray<Car
             });
           }
           if (exitCode !== 0) throw new AppError('flash-failed', `Making card ${n}'s COS_OEM failed (exit ${exitCode}): ${tail.slice(-3).join(' | ')}; nothing was written`);
+          await session.pullOut(`card-${n}.img`);
         }
       } finally {
         await session.close();

@@ -13,6 +13,8 @@ import { ensureBuilderImage } from '../builder/builder-image.js';
 import { BuilderSession } from '../builder/builder-session.js';
 import { pushImage } from '../docker/push-image.js';
 import { dockerEngine } from '../docker/docker-engine.js';
+import { logEngineLink } from '../docker/remote-engine.js';
+import type { TransferReport } from '../builder/out-transfer.js';
 import type { JobContext } from '../jobs/job-context.js';
 import { buildIso } from '../artifacts/iso/build-iso.js';
 import { buildRawDisk, type RecoveryFormat } from '../artifacts/disk/build-raw.js';
@@ -76,17 +78,30 @@ async function offlineReady(request: BuildRequest, ctx: JobContext): Promise<Doc
 
 async function build(request: BuildRequest, outputDir: string, ctx: JobContext): Promise<JobResult> {
   const started = performance.now();
-  const { recipe } = request;
   const docker = await offlineReady(request, ctx);
   // The folder and its logs first: a folder that cannot be written is said before any work.
   await makeFolder(join(outputDir, 'logs'));
+  const endLink = logEngineLink(docker, (line) => ctx.log('kairosify', line));
+  try {
+    return await buildWith(docker, request, outputDir, ctx, started);
+  } finally {
+    endLink();
+  }
+}
 
+/** Downloads from a remote engine: a byte meter (speed, time left) and one line each in the job's log. */
+function transferReport(ctx: JobContext): TransferReport {
+  return { meter: (step, total) => ctx.meter('artifacts', step, 'bytes', total), log: (line) => ctx.log('artifacts', line) };
+}
+
+async function buildWith(docker: Docker, request: BuildRequest, outputDir: string, ctx: JobContext, started: number): Promise<JobResult> {
+  const { recipe } = request;
   const image = ctx.offline ? await kairosifiedAsItIs(docker, recipe, ctx) : await kairosify(docker, recipe, outputDir, ctx);
   // Pushed once built and validated: the image is a product of its own, whatever the artifacts do.
   if (recipe.push) await ctx.runPhase('kairosify', 'push', () => pushImage(docker, image.tag, ctx));
 
   const builderImage = await ensureBuilderImage(docker, ctx, join(outputDir, 'logs'));
-  const session = await BuilderSession.start(docker, builderImage, { outputDir, jobId: ctx.jobId, signal: ctx.signal });
+  const session = await BuilderSession.start(docker, builderImage, { outputDir, jobId: ctx.jobId, signal: ctx.signal, report: transferReport(ctx) });
   const artifacts: ArtifactInfo[] = [];
   const name = recipe.name;
   try {

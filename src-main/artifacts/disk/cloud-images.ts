@@ -20,10 +20,13 @@ export async function buildVhd(session: BuilderSession, outputDir: string, rawNa
       const raw = join(outputDir, rawName);
       const size = Math.ceil((await stat(raw)).size / MIB) * MIB;
       const partial = files.partial(vhdName);
+      await session.pushOut(rawName);
       await session.script(
         [`cp --sparse=always ${shellQuote(`/out/${rawName}`)} ${shellQuote(partial.builder)}`, `truncate -s ${size} ${shellQuote(partial.builder)}`, ownedBy(shellQuote(partial.builder))].join('\n'),
         { what: 'VHD copy' },
       );
+      // The footer is written here: a remote builder's copy comes first.
+      await files.fetch(vhdName);
       const file = await open(partial.host, 'r+');
       try {
         await file.write(vhdFooter(size), 0, 512, size);
@@ -41,6 +44,7 @@ export async function buildGce(session: BuilderSession, outputDir: string, rawNa
       const size = Math.ceil((await stat(join(outputDir, rawName))).size / GIB) * GIB;
       const work = `/cache/work/${ctx.jobId}-gce`;
       const partial = files.partial(gceName).builder;
+      await session.pushOut(rawName);
       try {
         await session.script(
           [

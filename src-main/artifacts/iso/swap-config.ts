@@ -44,7 +44,7 @@ export async function swapIsoConfig(request: SwapConfigRequest, ctx: JobContext)
   });
   const docker = await dockerEngine();
   const builder = await ensureBuilderImage(docker, ctx, join(outDir, 'logs'));
-  const session = await BuilderSession.start(docker, builder, { outputDir: outDir, jobId: ctx.jobId, signal: ctx.signal, readOnly: { '/in': dirname(iso) } });
+  const session = await BuilderSession.start(docker, builder, { outputDir: outDir, jobId: ctx.jobId, signal: ctx.signal, readOnly: { [`/in/${basename(iso)}`]: iso } });
   let artifact: ArtifactInfo;
   try {
     artifact = await withStepLog(session, join(outDir, 'logs', `${basename(output)}.log`), { outputDir: outDir, what: 'The new ISO' }, () =>

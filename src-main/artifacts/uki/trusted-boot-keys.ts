@@ -65,6 +65,8 @@ async function listFolder(session: BuilderSession, dir: string): Promise<string[
 async function ensureGeneratedKeys(session: BuilderSession, options: KeysOptions, ctx: JobContext): Promise<TrustedBootKeys> {
   const dir = `/out/${options.name}-keys`;
   const hostDir = join(options.outputDir, `${options.name}-keys`);
+  // A remote builder gets the keys of earlier builds from the output folder, and gives new ones back.
+  await session.pushOut(`${options.name}-keys`);
   const existing = await listFolder(session, dir);
   if (existing) {
     const missing = missingKeyFiles(existing);
@@ -80,6 +82,7 @@ async function ensureGeneratedKeys(session: BuilderSession, options: KeysOptions
       files.partial(`${options.name}-keys`);
       await session.script(genkeyScript(dir, options.name, randomUUID()), { what: 'generate the Trusted Boot keys', onLine: (line) => ctx.detail('artifacts', line) });
       files.forget(`${options.name}-keys`);
+      await session.pullOut(`${options.name}-keys`);
     }),
   );
   ctx.log('artifacts', `Generated Trusted Boot keys in ${hostDir}: keep them, machines that enrol them will trust only what they sign`);

@@ -97,7 +97,10 @@ describe('findEngines on a fixture home', () => {
     expect(await options('tcp://10.0.0.2:2375')).toEqual({ host: '10.0.0.2', port: 2375, protocol: 'http' });
     expect(await options('unix:///run/x.sock')).toEqual({ socketPath: '/run/x.sock' });
     expect(await options('npipe:////./pipe/docker_engine')).toEqual({ socketPath: '\\\\.\\pipe\\docker_engine' });
-    expect(await options('ssh://builder@build.lan:2222')).toEqual({ protocol: 'ssh', host: 'build.lan', port: 2222, username: 'builder' });
+    // ssh: plain HTTP through the one SSH connection's agent (ssh-agent.ts), not docker-modem's ssh mode.
+    const ssh = (await options('ssh://builder@build.lan:2222')) as { protocol?: string; agent?: { target?: unknown } };
+    expect(ssh.protocol).toBe('http');
+    expect(ssh.agent?.target).toEqual({ user: 'builder', host: 'build.lan', port: 2222 });
   });
 
   it('names the missing file when DOCKER_CERT_PATH lacks one', async () => {
