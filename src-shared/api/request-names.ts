@@ -25,6 +25,10 @@ export const REQUEST_NAMES = [
   'job.log',
   'artifact.show',
   'jobs.list',
+  // The kairos-operator: a recipe as an OSArtifact, a manifest as a recipe, a build on the cluster.
+  'kubernetes.export',
+  'kubernetes.import',
+  'kubernetes.apply',
 ] as const;
 
 export type RequestName = (typeof REQUEST_NAMES)[number];

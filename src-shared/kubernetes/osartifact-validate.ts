@@ -58,8 +58,10 @@ let compiled: ValidateFunction | undefined;
 function schemaValidator(): ValidateFunction {
   if (compiled) return compiled;
   // strict: false because OpenAPI schemas mix keywords ajv's strict mode flags (format on
-  // integers, properties without type); every keyword that matters is still applied.
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  // integers, properties without type); every keyword that matters is still applied. The CRD
+  // embeds whole pod and Job specs: without code optimisation it compiles in half the time
+  // (about 0.8 s instead of 1.7 s here), and one manifest validates fast either way.
+  const ajv = new Ajv({ allErrors: true, strict: false, code: { optimize: false } });
   const inRange = (bits: number) => (n: number) => Number.isInteger(n) && n >= -(2 ** (bits - 1)) && n < 2 ** (bits - 1);
   ajv.addFormat('int32', { type: 'number', validate: inRange(32) });
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
