@@ -35,6 +35,9 @@ export const api = {
   jobLog: (jobId: string) => t().request('job.log', { jobId }),
   showArtifact: (jobId: string, index: number) => t().request('artifact.show', { jobId, index }),
   listJobs: () => t().request('jobs.list', {}),
+  // The kairos-operator (Kubernetes).
+  exportOsArtifact: (recipe: unknown) => t().request('kubernetes.export', { recipe }),
+  applyOsArtifact: (recipe: unknown) => t().request('kubernetes.apply', { recipe }),
   on: <E extends EventName>(event: E, listener: (payload: EventMap[E]) => void) => t().subscribe(event, listener),
   /** The event stream is back after a drop (web shell only): read again what it may have missed. */
   onReconnect: (listener: () => void): (() => void) => t().onReconnect?.(listener) ?? (() => undefined),

@@ -12,6 +12,7 @@ import { ErrorBox, toErrorData } from '../components/error-box.js';
 import { RecipeActions } from '../components/recipe-actions.js';
 import { useAppStore } from '../stores/app-store.js';
 import { useRecipeStore } from '../stores/recipe-store.js';
+import { ExportKubernetes } from './export-kubernetes.js';
 import { STEPS, stepOfPath, type StepId } from './steps.js';
 
 /** One line per step: what the recipe says there. */
@@ -190,6 +191,7 @@ export function StepReview() {
       </div>
       <ErrorBox error={error} />
       <RecipeActions recipe={recipe} />
+      <ExportKubernetes recipe={recipe} />
       <div className="review-grid">
         <CodeCard title="Recipe" label="Recipe YAML" text={recipeToYaml(recipe)} file={`${recipe.name}.yaml`} />
         {source.kind === 'dockerfile' && <CodeCard title="Your Dockerfile" label="Your Dockerfile, rendered" text={renderedSource(source)} file="Dockerfile.source" />}
