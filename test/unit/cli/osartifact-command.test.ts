@@ -1,52 +1,31 @@
 // `kairos-factory osartifact` and `recipe-from`, run in-process as a user runs them (argv): the
 // manifest on stdout or in a 0600 file, the notes on stderr, a refused recipe naming the field.
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { captureCli, useCliDataDir } from './cli-capture.js';
 
 const { main } = await import('../../../src-main/cli/main.js');
 
-let dir = '';
-let out = '';
-let err = '';
-
-async function run(...argv: string[]): Promise<number> {
-  out = '';
-  err = '';
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
-  try {
-    return await main(argv);
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'kf-cli-osartifact-'));
-  process.env.KF_DATA_DIR = join(dir, 'data');
-});
-afterAll(async () => {
-  delete process.env.KF_DATA_DIR;
-  await rm(dir, { recursive: true, force: true });
-});
+const folder = useCliDataDir('kf-cli-osartifact-');
+const cli = (...argv: string[]) => captureCli(main, argv);
 
 describe('kairos-factory osartifact / recipe-from', () => {
   it('prints the checked-in manifest of the Debian example, with the notes on stderr', async () => {
-    expect(await run('osartifact', 'examples/debian-bookworm-kairos-init.yaml')).toBe(0);
+    const { code, out, err } = await cli('osartifact', 'examples/debian-bookworm-kairos-init.yaml');
+    expect(code).toBe(0);
     expect(out).toBe(await readFile('examples/kubernetes/debian-bookworm-kairos-init.yaml', 'utf8'));
     expect(err).toContain('note: output: artifacts land in the PersistentVolumeClaim');
   });
 
   it('writes <name>-osartifact.yaml readable by its owner only, and reads it back as the same recipe', async () => {
-    expect(await run('osartifact', 'examples/debian-bookworm-kairos-init.yaml', '-o', join(dir, 'k8s'))).toBe(0);
-    const file = join(dir, 'k8s', 'debian-bookworm-kairos-init-osartifact.yaml');
+    expect((await cli('osartifact', 'examples/debian-bookworm-kairos-init.yaml', '-o', join(folder(), 'k8s'))).code).toBe(0);
+    const file = join(folder(), 'k8s', 'debian-bookworm-kairos-init-osartifact.yaml');
     expect((await stat(file)).mode & 0o777).toBe(0o600);
-    const recipeFile = join(dir, 'back.yaml');
-    expect(await run('recipe-from', file, '-o', recipeFile)).toBe(0);
+    const recipeFile = join(folder(), 'back.yaml');
+    const { code, err } = await cli('recipe-from', file, '-o', recipeFile);
+    expect(code).toBe(0);
     expect(err).toContain('not carried: spec.image.imageCredentialsSecretRef:');
     const back = parse(await readFile(recipeFile, 'utf8')) as Record<string, unknown>;
     const original = parse(await readFile('examples/debian-bookworm-kairos-init.yaml', 'utf8')) as Record<string, unknown>;
@@ -56,20 +35,23 @@ describe('kairos-factory osartifact / recipe-from', () => {
   });
 
   it('refuses a recipe with nothing the operator makes, naming the field and the artifact', async () => {
-    expect(await run('osartifact', 'examples/debian-bookworm-rpi3.yaml')).toBe(2);
+    const { code, err } = await cli('osartifact', 'examples/debian-bookworm-rpi3.yaml');
+    expect(code).toBe(2);
     expect(err).toContain('spec.artifacts: no artifact');
     expect(err).toContain('artifacts.rpi: the operator makes no Raspberry Pi SD card layout');
   });
 
   it('recipe-from takes the Secrets from further files, and refuses an invalid manifest naming the field', async () => {
-    const manifest = join(dir, 'own.yaml');
-    const secrets = join(dir, 'secrets.yaml');
+    const manifest = join(folder(), 'own.yaml');
+    const secrets = join(folder(), 'secrets.yaml');
     await writeFile(manifest, 'apiVersion: build.kairos.io/v1alpha2\nkind: OSArtifact\nmetadata:\n  name: own\nspec:\n  image:\n    ociSpec:\n      ref: { name: own-df }\n  artifacts:\n    iso: true\n');
     await writeFile(secrets, 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: own-df\nstringData:\n  Dockerfile: |\n    FROM quay.io/kairos/alpine:3.21-core\n');
-    expect(await run('recipe-from', manifest, secrets)).toBe(0);
-    expect(parse(out)).toMatchObject({ name: 'own', source: { kind: 'dockerfile', dockerfile: 'FROM quay.io/kairos/alpine:3.21-core\n' }, kairosify: { method: 'none' }, artifacts: ['iso'] });
+    const read = await cli('recipe-from', manifest, secrets);
+    expect(read.code).toBe(0);
+    expect(parse(read.out)).toMatchObject({ name: 'own', source: { kind: 'dockerfile', dockerfile: 'FROM quay.io/kairos/alpine:3.21-core\n' }, kairosify: { method: 'none' }, artifacts: ['iso'] });
     await writeFile(manifest, 'apiVersion: build.kairos.io/v1alpha2\nkind: OSArtifact\nmetadata:\n  name: own\nspec:\n  image:\n    ref: quay.io/kairos/alpine:3.21-core\n  artifacts:\n    iso: true\n  volumes:\n  - name: artifacts\n    emptyDir: {}\n');
-    expect(await run('recipe-from', manifest)).toBe(2);
-    expect(err).toContain('spec.volumes[0].name: "artifacts" is a volume the operator mounts itself');
+    const refused = await cli('recipe-from', manifest);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain('spec.volumes[0].name: "artifacts" is a volume the operator mounts itself');
   });
 });
