@@ -39,7 +39,7 @@ interface ContainerStatusView {
 
 /** The API server's answer to a failed call, in words: its Status message when it sent one. */
 function apiMessage(error: unknown): string {
-  const e = error as { code?: number; body?: unknown; message?: string };
+  const e = error as { code?: unknown; body?: unknown; message?: string };
   let body: unknown = e.body;
   if (typeof body === 'string') {
     try {
@@ -49,7 +49,8 @@ function apiMessage(error: unknown): string {
     }
   }
   const message = typeof body === 'object' && body !== null && typeof (body as { message?: unknown }).message === 'string' ? (body as { message: string }).message : typeof body === 'string' && body !== '' ? body : e.message;
-  return `${e.code !== undefined ? `HTTP ${e.code}: ` : ''}${message ?? String(error)}`;
+  // A status code is the server's answer; a string code (ECONNREFUSED) is the network's, already in the message.
+  return `${typeof e.code === 'number' ? `HTTP ${e.code}: ` : ''}${message ?? String(error)}`;
 }
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>

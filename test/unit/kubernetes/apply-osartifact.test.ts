@@ -173,10 +173,8 @@ describe('applyOsArtifact', () => {
   it('names the API server\'s answer when the CRD is not installed', async () => {
     const events: JobEvent[] = [];
     await startCluster([{ phase: 'Ready' }]);
-    const exported = recipeToOsArtifact(recipe);
-    const other = { ...exported, artifact: { ...exported.artifact, apiVersion: 'build.kairos.io/v1alpha2' as const } };
     // A namespace the fake server has no routes for answers 404, as a cluster without the operator does.
-    const promise = applyOsArtifact({ exported: other, kubeconfig, namespace: 'elsewhere', pollMs: 10 }, new JobContext('j', new AbortController().signal, (e) => events.push(e)));
+    const promise = applyOsArtifact({ exported: recipeToOsArtifact(recipe), kubeconfig, namespace: 'elsewhere', pollMs: 10 }, new JobContext('j', new AbortController().signal, (e) => events.push(e)));
     await expect(promise).rejects.toThrow(/^Creating Secret deb-cloud-config on http:\/\/127\.0\.0\.1:\d+ \(namespace elsewhere\): HTTP 404: no route POST/);
   });
 });
