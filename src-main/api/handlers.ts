@@ -83,6 +83,24 @@ function preflightError(problems: ReadonlyArray<PreflightProblem>): AppError {
   });
 }
 
+/** A recipe's OSArtifact and Secrets, refused (every field named) when the CRD schema or the operator's rules would refuse them. */
+async function checkedOsArtifact(recipe: Recipe) {
+  const [{ recipeToOsArtifact }, { osArtifactIssues, formatManifestIssues }, { osArtifactYaml }] = await Promise.all([
+    import('../../src-shared/kubernetes/recipe-to-osartifact.js'),
+    import('../../src-shared/kubernetes/osartifact-validate.js'),
+    import('../../src-shared/kubernetes/osartifact-yaml.js'),
+  ]);
+  const exported = recipeToOsArtifact(recipe);
+  const issues = osArtifactIssues(exported.artifact);
+  if (issues.length > 0) {
+    const notes = exported.notes.filter((n) => n.path.startsWith('artifacts.')).map((n) => `${n.path}: ${n.message}`);
+    throw new AppError('recipe-invalid', `The kairos-operator would refuse this recipe's OSArtifact:\n${formatManifestIssues(issues)}${notes.length > 0 ? `\n${notes.join('\n')}` : ''}`, {
+      hint: 'Fix the fields named above; an OSArtifact needs at least one artifact the operator makes (iso, raw-efi, vhd, gce, netboot, uki)',
+    });
+  }
+  return { exported, yaml: osArtifactYaml(exported, recipe.name) };
+}
+
 const fileName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
 
 /**
@@ -321,6 +339,23 @@ export function createApiServer(options: ApiOptions): ApiServer {
       return { jobId };
     },
     'engines.list': async () => listEngines(await engineChoice()),
+    // ---- the kairos-operator (Kubernetes): the same checked manifests are written and submitted ----
+    'kubernetes.export': async ({ recipe: value }) => {
+      const recipe = await recipeOrThrow(value);
+      const { exported, yaml } = await checkedOsArtifact(recipe);
+      return { yaml, fileName: `${recipe.name}-osartifact.yaml`, notes: exported.notes };
+    },
+    'kubernetes.import': async ({ manifests }) => {
+      const [{ yamlDocuments }, { osArtifactToRecipe }] = await Promise.all([import('../../src-shared/kubernetes/osartifact-yaml.js'), import('../../src-shared/kubernetes/osartifact-to-recipe.js')]);
+      return osArtifactToRecipe(manifests.flatMap((m) => yamlDocuments(m.text, m.name)));
+    },
+    'kubernetes.apply': async ({ recipe: value, namespace, kubeconfig }) => {
+      const recipe = await recipeOrThrow(value);
+      const { exported } = await checkedOsArtifact(recipe);
+      const request = { exported, ...(namespace !== undefined ? { namespace } : {}), ...(kubeconfig !== undefined ? { kubeconfig: resolve(kubeconfig) } : {}) };
+      const jobId = jobs.start('build', `Build ${recipe.name} on Kubernetes`, async (ctx) => (await import('../kubernetes/apply-osartifact.js')).applyOsArtifact(request, ctx), { recipe });
+      return { jobId, notes: exported.notes };
+    },
   };
 
   return {

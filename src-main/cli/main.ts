@@ -2,7 +2,7 @@
 // Every command exits 0 on success and, on any failure, non-zero with one line that says what
 // went wrong and what to do. Only option parsing and printing live here; every rule is the
 // engine's, the same for the app and the web UI.
-import { readFile, stat } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError, Option } from 'commander';
@@ -302,6 +302,57 @@ export function createProgram(shell: CliShell): Command {
     .action(async (file: string) => {
       const result = await runJob(shell.request('kit.import', { file: resolve(file) }));
       say(`${result.message ?? 'done'} in ${formatDuration(result.seconds)}`);
+    });
+
+  // ---- the kairos-operator (Kubernetes) ----
+  program
+    .command('osartifact')
+    .description('write the recipe as an OSArtifact for the kairos-operator (Kubernetes) with the Secrets it names; what the operator does not do is listed on stderr and in the file')
+    .argument('<recipe>', 'recipe YAML file')
+    .option('-o, --output <dir>', 'write <name>-osartifact.yaml into this folder (default: print it)')
+    .option('--apply', 'submit it with your kubeconfig and follow the build (phase and builder log) until Ready or Error', false)
+    .option('-n, --namespace <namespace>', "with --apply: the namespace (default: the kubeconfig context's, or default)")
+    .option('--kubeconfig <file>', 'with --apply: this kubeconfig (default: $KUBECONFIG or ~/.kube/config)')
+    .action(async (path: string, opts: { output?: string; apply: boolean; namespace?: string; kubeconfig?: string }) => {
+      const recipe = await loadRecipe(shell, path, { machine: false });
+      const exported = await shell.request('kubernetes.export', { recipe });
+      for (const note of exported.notes) process.stderr.write(`note: ${note.path ? `${note.path}: ` : ''}${note.message}\n`);
+      if (opts.output !== undefined) {
+        const file = resolve(opts.output, exported.fileName);
+        await mkdir(resolve(opts.output), { recursive: true });
+        // The cloud-config (users, password hashes, tokens) is in it: readable by its owner only.
+        await writeFile(file, exported.yaml, { mode: 0o600 });
+        await chmod(file, 0o600);
+        say(`Wrote ${file}`);
+      } else if (!opts.apply) {
+        process.stdout.write(exported.yaml);
+      }
+      if (!opts.apply) return;
+      const started = shell.request('kubernetes.apply', { recipe, ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}), ...(opts.kubeconfig !== undefined ? { kubeconfig: resolve(opts.kubeconfig) } : {}) });
+      const result = await runJob(started);
+      say(`${result.message ?? 'Ready'} in ${formatDuration(result.seconds)}`);
+      if (result.image) say(`  image ${result.image}`);
+    });
+
+  program
+    .command('recipe-from')
+    .description('make a recipe this app builds from an OSArtifact manifest (v1alpha2) and the Secrets it names; every field not carried over is listed on stderr')
+    .argument('<osartifact>', 'the OSArtifact YAML (it may hold its Secrets too)')
+    .argument('[secrets...]', 'YAML files with the Secrets it names (Dockerfile, cloud-config)')
+    .option('-o, --output <file>', 'write the recipe to this file (default: print it)')
+    .action(async (manifest: string, secretFiles: string[], opts: { output?: string }) => {
+      const manifests = await Promise.all([manifest, ...secretFiles].map(async (name) => ({ name, text: await readText(name, 'manifest') })));
+      const { recipe, notCarried } = await shell.request('kubernetes.import', { manifests });
+      for (const note of notCarried) process.stderr.write(`not carried: ${note.path}: ${note.message}\n`);
+      const { recipeToYaml } = await import('../../src-shared/recipe/parse-recipe.js');
+      const text = recipeToYaml(recipe);
+      if (opts.output === undefined) {
+        process.stdout.write(text);
+        return;
+      }
+      await writeFile(opts.output, text, { mode: 0o600 });
+      await chmod(opts.output, 0o600);
+      say(`Wrote ${resolve(opts.output)}`);
     });
 
   program

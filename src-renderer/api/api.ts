@@ -39,6 +39,9 @@ export const api = {
   exportKit: (recipes: ReadonlyArray<unknown>, output: string) => t().request('kit.export', { recipes: [...recipes], output }),
   importKit: (file: string) => t().request('kit.import', { file }),
   listEngines: () => t().request('engines.list', {}),
+  // The kairos-operator (Kubernetes).
+  exportOsArtifact: (recipe: unknown) => t().request('kubernetes.export', { recipe }),
+  applyOsArtifact: (recipe: unknown) => t().request('kubernetes.apply', { recipe }),
   on: <E extends EventName>(event: E, listener: (payload: EventMap[E]) => void) => t().subscribe(event, listener),
   /** The event stream is back after a drop (web shell only): read again what it may have missed. */
   onReconnect: (listener: () => void): (() => void) => t().onReconnect?.(listener) ?? (() => undefined),

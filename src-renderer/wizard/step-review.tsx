@@ -13,6 +13,7 @@ import { RecipeActions } from '../components/recipe-actions.js';
 import { OfflineKit } from './offline-kit.js';
 import { useAppStore } from '../stores/app-store.js';
 import { useRecipeStore } from '../stores/recipe-store.js';
+import { ExportKubernetes } from './export-kubernetes.js';
 import { STEPS, stepOfPath, type StepId } from './steps.js';
 import { BuildPlanCard } from './build-plan.js';
 
@@ -194,6 +195,7 @@ export function StepReview() {
       <ErrorBox error={error} />
       <RecipeActions recipe={recipe} />
       <OfflineKit recipe={recipe} />
+      <ExportKubernetes recipe={recipe} />
       <div className="review-grid">
         <CodeCard title="Recipe" label="Recipe YAML" text={recipeToYaml(recipe)} file={`${recipe.name}.yaml`} />
         {source.kind === 'dockerfile' && <CodeCard title="Your Dockerfile" label="Your Dockerfile, rendered" text={renderedSource(source)} file="Dockerfile.source" />}

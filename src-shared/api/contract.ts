@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { AppErrorData } from '../errors/app-error.js';
 import type { DriveStatus } from '../drives/drive-types.js';
+import type { ExportNote } from '../kubernetes/osartifact-types.js';
 import type { JobEvent, JobKind, JobResult, PhaseState, ProgressEvent } from '../jobs/job-events.js';
 import type { BuildPlan } from '../plan/build-plan.js';
 import type { PreflightProblem } from '../preflight/preflight.js';
@@ -189,6 +190,14 @@ export interface FolderListing {
   readonly truncated?: boolean;
 }
 
+/** A recipe for the kairos-operator: the YAML to write, and what the operator does not do (also a comment block in the YAML). */
+export interface KubernetesExport {
+  readonly yaml: string;
+  /** A file name for it: <recipe>-osartifact.yaml. */
+  readonly fileName: string;
+  readonly notes: ReadonlyArray<ExportNote>;
+}
+
 export type ValidationResult =
   | {
       readonly ok: true;
@@ -365,6 +374,19 @@ export const RequestSchemas = {
   'kit.import': z.strictObject({ file: path }),
   /** The Docker engines found here (DOCKER_HOST, contexts, known sockets), each asked what it is. */
   'engines.list': z.strictObject({}),
+  // ---- the kairos-operator (Kubernetes) ----
+  /** The recipe as an OSArtifact and its Secrets (one YAML file), checked against the CRD; refused when the operator would refuse it. */
+  'kubernetes.export': z.strictObject({ recipe: recipeValue }),
+  /** A recipe from an OSArtifact manifest, with the Secrets it names in the same or further files. */
+  'kubernetes.import': z.strictObject({
+    manifests: z.array(z.strictObject({ name: z.string().min(1).max(4096), text })).min(1).max(20),
+  }),
+  /** Submits the recipe's OSArtifact with the user's kubeconfig and follows it as a job until Ready or Error. */
+  'kubernetes.apply': z.strictObject({
+    recipe: recipeValue,
+    namespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'a namespace name: lowercase letters, digits and "-"').optional(),
+    kubeconfig: path.optional(),
+  }),
 } as const satisfies Record<RequestName, z.ZodType>;
 
 export { REQUEST_NAMES, EVENT_NAMES, methodName, type RequestName, type EventName };
@@ -400,6 +422,9 @@ export interface ResponseMap {
   'kit.export': { readonly jobId: string };
   'kit.import': { readonly jobId: string };
   'engines.list': EngineList;
+  'kubernetes.export': KubernetesExport;
+  'kubernetes.import': { readonly recipe: Recipe; readonly notCarried: ReadonlyArray<ExportNote> };
+  'kubernetes.apply': { readonly jobId: string; readonly notes: ReadonlyArray<ExportNote> };
 }
 
 export type Response<K extends RequestName> = ResponseMap[K];

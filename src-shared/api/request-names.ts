@@ -29,6 +29,10 @@ export const REQUEST_NAMES = [
   'kit.export',
   'kit.import',
   'engines.list',
+  // The kairos-operator: a recipe as an OSArtifact, a manifest as a recipe, a build on the cluster.
+  'kubernetes.export',
+  'kubernetes.import',
+  'kubernetes.apply',
 ] as const;
 
 export type RequestName = (typeof REQUEST_NAMES)[number];

@@ -1,11 +1,11 @@
 // Every CLI command is a request of the one handler table: the CLI is run in-process as a user
 // runs it (argv), and the requests it dispatches are recorded at the handler table itself.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type * as Handlers from '../../../src-main/api/handlers.js';
 import type { ApiOptions } from '../../../src-main/api/handlers.js';
+import { captureCli, useCliDataDir } from './cli-capture.js';
 
 type HandlersModule = typeof Handlers;
 
@@ -30,32 +30,16 @@ vi.mock('../../../src-main/api/handlers.js', async (importOriginal) => {
 
 const { main } = await import('../../../src-main/cli/main.js');
 
-let dir = '';
-const folderPath = (): string => dir;
+const folderPath = useCliDataDir('kf-cli-shell-');
 let out = '';
 let err = '';
 
 async function run(...argv: string[]): Promise<number> {
-  out = '';
-  err = '';
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
-  try {
-    return await main(argv);
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
+  const result = await captureCli(main, argv);
+  ({ out, err } = result);
+  return result.code;
 }
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'kf-cli-shell-'));
-  process.env.KF_DATA_DIR = join(dir, 'data');
-});
-afterAll(async () => {
-  delete process.env.KF_DATA_DIR;
-  await rm(dir, { recursive: true, force: true });
-});
 beforeEach(() => {
   dispatched.length = 0;
 });
@@ -65,7 +49,7 @@ describe('each CLI command goes through the handler table', () => {
     expect(await run('validate', 'examples/debian-bookworm.yaml')).toBe(0);
     expect(out).toContain('examples/debian-bookworm.yaml: valid (scratch, core, generic/amd64)');
     expect(dispatched).toEqual(['recipe.validate']);
-    const typo = join(dir, 'typo.yaml');
+    const typo = join(folderPath(), 'typo.yaml');
     await writeFile(typo, (await readFile('examples/debian-bookworm.yaml', 'utf8')).replace(/^variant:/m, 'varient:'));
     expect(await run('validate', typo)).toBe(2);
     expect(err).toMatch(/typo\.yaml:\d+:1: varient: unknown field; did you mean "variant"\?/);
@@ -73,11 +57,11 @@ describe('each CLI command goes through the handler table', () => {
 
   it('validate refuses a Raspberry Pi 5 naming model and the reason, and a Pi 4 on amd64 naming arch', async () => {
     const example = await readFile('examples/debian-bookworm.yaml', 'utf8');
-    const pi5 = join(dir, 'pi5.yaml');
+    const pi5 = join(folderPath(), 'pi5.yaml');
     await writeFile(pi5, example.replace('model: generic', 'model: rpi5').replace('arch: amd64', 'arch: arm64'));
     expect(await run('validate', pi5)).toBe(2);
     expect(err).toMatch(/^error: .*pi5\.yaml:\d+:\d+: model: Raspberry Pi 5 is not supported: .*kairos-init rejects -m rpi5.*; build for a Raspberry Pi 4 \(model: rpi4\)/m);
-    const pi4 = join(dir, 'pi4-amd64.yaml');
+    const pi4 = join(folderPath(), 'pi4-amd64.yaml');
     await writeFile(pi4, example.replace('model: generic', 'model: rpi4'));
     expect(await run('validate', pi4)).toBe(2);
     expect(err).toMatch(/^error: .*pi4-amd64\.yaml:\d+:\d+: arch: model rpi4 runs only on arm64; set arch: arm64\. /m);
@@ -104,17 +88,17 @@ describe('each CLI command goes through the handler table', () => {
   });
 
   it('flash -> flash.start, and its job events are printed', { timeout: 30_000 }, async () => {
-    const image = join(dir, 'a.img');
+    const image = join(folderPath(), 'a.img');
     await writeFile(image, Buffer.alloc(1 << 20, 7));
-    expect(await run('flash', image, join(dir, 'b.img'), '--yes')).toBe(0);
+    expect(await run('flash', image, join(folderPath(), 'b.img'), '--yes')).toBe(0);
     expect(dispatched[0], err).toBe('flash.start');
     expect(err).toContain('▶ write');
     expect(out).toMatch(/1\.00 MiB written to .*b\.img and verified/);
-    expect(await readFile(join(dir, 'b.img'))).toEqual(await readFile(image));
+    expect(await readFile(join(folderPath(), 'b.img'))).toEqual(await readFile(image));
   });
 
   it('flash refuses a target that is the image through the same rules', async () => {
-    const image = join(dir, 'self.img');
+    const image = join(folderPath(), 'self.img');
     await writeFile(image, Buffer.alloc(4096, 1));
     expect(await run('flash', image, image, '--yes')).toBe(1);
     expect(err).toContain('is the image itself');
@@ -122,26 +106,26 @@ describe('each CLI command goes through the handler table', () => {
   });
 
   it('iso-config -> iso.config, its failure one error line', async () => {
-    const config = join(dir, 'config.yaml');
+    const config = join(folderPath(), 'config.yaml');
     await writeFile(config, '#cloud-config\nhostname: x\n');
-    expect(await run('iso-config', join(dir, 'missing.iso'), config)).not.toBe(0);
+    expect(await run('iso-config', join(folderPath(), 'missing.iso'), config)).not.toBe(0);
     expect(dispatched).toEqual(['iso.config']);
     expect(err.split('\n').filter((l) => l.startsWith('error: '))).toHaveLength(1);
   });
 
   it('boot-test -> bootTest.start; hints are shell-neutral', async () => {
-    expect(await run('boot-test', join(dir, 'missing.iso'), '--timeout', '5')).not.toBe(0);
+    expect(await run('boot-test', join(folderPath(), 'missing.iso'), '--timeout', '5')).not.toBe(0);
     expect(dispatched).toEqual(['bootTest.start']);
     expect(err).not.toContain('--timeout');
   });
 
   it('boot-test --expect-hostname/--login: a bad pattern or a login without a password is a usage error', async () => {
-    expect(await run('boot-test', join(dir, 'x.iso'), '--login', 'kairos')).toBe(2);
+    expect(await run('boot-test', join(folderPath(), 'x.iso'), '--login', 'kairos')).toBe(2);
     expect(err).toMatch(/^error: --login must be USER:PASSWORD, not "kairos"/m);
     expect(dispatched).toEqual([]);
-    expect(await run('boot-test', join(dir, 'x.iso'), '--expect-hostname', 'kairos-[')).toBe(2);
+    expect(await run('boot-test', join(folderPath(), 'x.iso'), '--expect-hostname', 'kairos-[')).toBe(2);
     expect(err).toMatch(/^error: .*expect\.hostname.*regular expression/m);
-    expect(await run('boot-test', join(dir, 'missing.iso'), '--expect-hostname', 'kairos-[0-9a-f]{4}', '--login', 'kairos:pa:ss')).toBe(1);
+    expect(await run('boot-test', join(folderPath(), 'missing.iso'), '--expect-hostname', 'kairos-[0-9a-f]{4}', '--login', 'kairos:pa:ss')).toBe(1);
     expect(err).toMatch(/^error: Cannot read /m);
   });
 
@@ -152,16 +136,16 @@ describe('each CLI command goes through the handler table', () => {
   });
 
   it('build -> recipe.validate, build.start; a missing rootfs is refused by the preflight; a bad --registry is named as the option', async () => {
-    const recipe = join(dir, 'rootfs.yaml');
-    const rootfs = join(dir, 'no-such-rootfs');
+    const recipe = join(folderPath(), 'rootfs.yaml');
+    const rootfs = join(folderPath(), 'no-such-rootfs');
     await writeFile(recipe, ['name: from-rootfs', 'version: v0.1.0', 'source:', '  kind: rootfs', `  path: ${rootfs}`, 'kairosify:', '  method: scratch', '  framework: none', ''].join('\n'));
-    expect(await run('build', recipe, '--output', join(dir, 'out'))).toBe(2);
+    expect(await run('build', recipe, '--output', join(folderPath(), 'out'))).toBe(2);
     expect(dispatched).toEqual(['recipe.validate']);
     expect(err).toMatch(/rootfs\.yaml:5:9: source\.path: the root filesystem .*no-such-rootfs does not exist: check the path/);
     // With the path there, the build starts (and fails in its job: this file is no tarball).
     await writeFile(rootfs, 'not a tarball');
     dispatched.length = 0;
-    expect(await run('build', recipe, '--output', join(dir, 'out'))).toBe(1);
+    expect(await run('build', recipe, '--output', join(folderPath(), 'out'))).toBe(1);
     expect(err).not.toContain('source.path');
     expect(dispatched).toEqual(['recipe.validate', 'build.start']);
     dispatched.length = 0;
