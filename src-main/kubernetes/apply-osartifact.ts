@@ -120,7 +120,9 @@ export async function applyOsArtifact(request: ApplyRequest, ctx: JobContext): P
         const lines = text.split('\n');
         if (lines[lines.length - 1] === '') lines.pop();
         const key = `${podName}/${container.name}`;
-        for (const line of lines.slice(printed.get(key) ?? 0)) ctx.detail(STAGE, `${container.name}: ${line}`);
+        // Shown as the job's own log lines, not as tool output (which the CLI shows only with -v):
+        // between the operator's few phases, the builder's log is the only sign of progress.
+        for (const line of lines.slice(printed.get(key) ?? 0)) ctx.log(STAGE, `${container.name}: ${line}`);
         printed.set(key, lines.length);
       }
     }

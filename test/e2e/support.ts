@@ -8,15 +8,15 @@ export const SHOTS = 'test-results/screenshots';
 
 const violations = new WeakMap<Page, string[]>();
 
-/** Opens the app on its start screen, as a new user finds it. */
-export async function openStart(page: Page): Promise<void> {
+/** Opens the app on its start screen, as a new user finds it (the suite's web shell, or another one's address). */
+export async function openStart(page: Page, loginUrl = process.env.KF_E2E_LOGIN!): Promise<void> {
   const seen: string[] = [];
   violations.set(page, seen);
   page.on('console', (m) => {
     if (/Content.Security.Policy|Refused to/i.test(m.text())) seen.push(m.text());
   });
   page.on('pageerror', (e) => seen.push(`page error: ${e.message}`));
-  await page.goto(process.env.KF_E2E_LOGIN!);
+  await page.goto(loginUrl);
   await expect(page.getByRole('heading', { name: 'What would you like to do?', level: 2 })).toBeVisible();
   // The status chips are filled once the engine answered.
   await expect(page.getByLabel('What this machine offers')).toBeVisible();

@@ -2,8 +2,9 @@
 // manifest on stdout or in a 0600 file, the notes on stderr, a refused recipe naming the field.
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { FakeCluster, type Phase, writeKubeconfig } from '../../fixtures/fake-kube-cluster.js';
 import { captureCli, useCliDataDir } from './cli-capture.js';
 
 const { main } = await import('../../../src-main/cli/main.js');
@@ -53,5 +54,45 @@ describe('kairos-factory osartifact / recipe-from', () => {
     const refused = await cli('recipe-from', manifest);
     expect(refused.code).toBe(2);
     expect(refused.err).toContain('spec.volumes[0].name: "artifacts" is a volume the operator mounts itself');
+  });
+});
+
+// --apply as a user runs it, against the fake API server (no real one can be started here): the
+// phases and the builder pod's log are the job's progress; Ready exits 0, Error exits non-zero with
+// the operator's message; the kubeconfig's token is never printed.
+describe('kairos-factory osartifact --apply', () => {
+  let cluster: FakeCluster | undefined;
+  afterEach(async () => {
+    await cluster?.stop();
+  });
+  const applyWith = async (phases: ReadonlyArray<Phase>) => {
+    cluster = new FakeCluster(phases);
+    const kubeconfig = join(folder(), `kubeconfig-${phases.length}-${Date.now()}`);
+    await writeKubeconfig(kubeconfig, await cluster.start());
+    return cli('osartifact', 'examples/debian-bookworm-kairos-init.yaml', '--apply', '--kubeconfig', kubeconfig);
+  };
+
+  it('submits, follows the phases and the builder log, and ends Ready', async () => {
+    const { code, out, err } = await applyWith([{ phase: 'Pending' }, { phase: 'Building' }, { phase: 'Ready' }]);
+    const all = `${out}${err}`;
+    expect(code, all).toBe(0);
+    expect(cluster!.created).toBe('debian-bookworm-kairos-init-x7k2q');
+    expect(cluster!.calls.filter((c) => c.method === 'POST').map((c) => c.path)).toEqual([
+      '/api/v1/namespaces/builds/secrets',
+      '/apis/build.kairos.io/v1alpha2/namespaces/builds/osartifacts',
+    ]);
+    expect(all).toContain('OSArtifact debian-bookworm-kairos-init-x7k2q: Pending');
+    expect(all).toContain('OSArtifact debian-bookworm-kairos-init-x7k2q: Building');
+    // The builder pod's log, without -v: each line once, as the pod's containers start.
+    expect(all).toContain('pull-image: pulled debian:bookworm\n');
+    expect(all.match(/^build: step 1$/gm)).toHaveLength(1);
+    expect(all).toMatch(/OSArtifact debian-bookworm-kairos-init-x7k2q is Ready in namespace builds: its artifacts are in PersistentVolumeClaim debian-bookworm-kairos-init-x7k2q-artifacts in \d/);
+    expect(all).not.toContain('s3cret-token');
+  });
+
+  it('exits non-zero with the operator message when the build ends in Error', async () => {
+    const { code, out, err } = await applyWith([{ phase: 'Pending' }, { phase: 'Error', message: 'the build job failed: exit code 1' }]);
+    expect(code).not.toBe(0);
+    expect(`${out}${err}`).toContain('OSArtifact debian-bookworm-kairos-init-x7k2q failed: the build job failed: exit code 1');
   });
 });

@@ -3,8 +3,6 @@
 // as an API server with the kairos-operator's CRD would. No real API server can be started on the
 // CI machine (see the README, "Kubernetes (kairos-operator)"): this checks the client library's
 // calls, the kubeconfig handling and the following, not the operator.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiServer, type ApiServer } from '../../../src-main/api/handlers.js';
@@ -15,84 +13,10 @@ import type { JobEvent } from '../../../src-shared/jobs/job-events.js';
 import { recipeToOsArtifact } from '../../../src-shared/kubernetes/recipe-to-osartifact.js';
 import { validateRecipe } from '../../../src-shared/recipe/parse-recipe.js';
 import type { Recipe } from '../../../src-shared/recipe/recipe-schema.js';
+import { FakeCluster, writeKubeconfig } from '../../fixtures/fake-kube-cluster.js';
 import { useTempFolder } from '../temp-folder.js';
 
 const folder = useTempFolder('kf-kube-');
-
-interface Call {
-  readonly method: string;
-  readonly path: string;
-  readonly body?: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  readonly auth?: string;
-}
-
-/** A fake API server: the OSArtifact goes through `phases`, one per read; its builder pod logs a line per read. */
-class FakeCluster {
-  readonly calls: Call[] = [];
-  private server: Server | undefined;
-  private reads = 0;
-  private logReads = 0;
-  existingSecrets = new Set<string>();
-  constructor(private readonly phases: ReadonlyArray<{ phase: string; message?: string }>) {}
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => void this.answer(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    const address = this.server.address();
-    return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  }
-  stop(): Promise<void> {
-    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-
-  private async answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let text = '';
-    for await (const chunk of req) text += String(chunk);
-    const url = new URL(req.url ?? '/', 'http://x');
-    this.calls.push({ method: req.method ?? '', path: `${url.pathname}${url.search}`, ...(text ? { body: JSON.parse(text) } : {}), ...(req.headers.authorization ? { auth: req.headers.authorization } : {}) });
-    const json = (status: number, value: unknown): void => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(value));
-    };
-    const p = url.pathname;
-    const secret = /^\/api\/v1\/namespaces\/builds\/secrets(?:\/([^/]+))?$/.exec(p);
-    if (secret && req.method === 'POST') {
-      const name = (JSON.parse(text) as { metadata: { name: string } }).metadata.name;
-      if (this.existingSecrets.has(name)) return json(409, { kind: 'Status', message: `secrets "${name}" already exists`, code: 409 });
-      return json(201, JSON.parse(text));
-    }
-    if (secret && req.method === 'PUT') return json(200, JSON.parse(text));
-    if (p === '/apis/build.kairos.io/v1alpha2/namespaces/builds/osartifacts' && req.method === 'POST') {
-      const body = JSON.parse(text) as { metadata: { generateName: string } };
-      return json(201, { ...body, metadata: { ...body.metadata, name: `${body.metadata.generateName}x7k2q` } });
-    }
-    const one = /^\/apis\/build\.kairos\.io\/v1alpha2\/namespaces\/builds\/osartifacts\/([^/]+)$/.exec(p);
-    if (one && req.method === 'GET') {
-      const status = this.phases[Math.min(this.reads++, this.phases.length - 1)];
-      return json(200, { apiVersion: 'build.kairos.io/v1alpha2', kind: 'OSArtifact', metadata: { name: one[1] }, status });
-    }
-    if (one && req.method === 'DELETE') return json(200, { kind: 'Status', status: 'Success' });
-    if (p === '/api/v1/namespaces/builds/pods' && req.method === 'GET') {
-      const building = this.reads >= 2;
-      const items = building
-        ? [{
-            metadata: { name: 'deb-x7k2q-build' },
-            spec: { initContainers: [{ name: 'pull-image' }], containers: [{ name: 'build' }] },
-            status: { initContainerStatuses: [{ name: 'pull-image', state: { terminated: { exitCode: 0 } } }], containerStatuses: [{ name: 'build', state: { running: {} } }] },
-          }]
-        : [];
-      return json(200, { kind: 'PodList', apiVersion: 'v1', metadata: {}, items });
-    }
-    const log = /^\/api\/v1\/namespaces\/builds\/pods\/([^/]+)\/log$/.exec(p);
-    if (log && req.method === 'GET') {
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      if (url.searchParams.get('container') === 'pull-image') return void res.end('pulled debian:bookworm\n');
-      this.logReads++;
-      return void res.end(Array.from({ length: this.logReads }, (_, i) => `step ${i + 1}`).join('\n') + '\n');
-    }
-    json(404, { kind: 'Status', message: `no route ${req.method} ${p}`, code: 404 });
-  }
-}
 
 const recipe = ((): Recipe => {
   const r = validateRecipe({ name: 'deb', source: { baseImage: 'debian:bookworm' }, artifacts: ['iso'], cloudConfig: '#cloud-config\nhostname: deb\n' });
@@ -106,12 +30,7 @@ const startCluster = async (phases: ReadonlyArray<{ phase: string; message?: str
   cluster = new FakeCluster(phases);
   const server = await cluster.start();
   kubeconfig = join(folder(), `kubeconfig-${Date.now()}`);
-  // The client takes plain HTTP only with TLS checks off: the fake server has no certificate.
-  await writeFile(
-    kubeconfig,
-    `apiVersion: v1\nkind: Config\nclusters:\n- name: fake\n  cluster:\n    server: ${server}\n    insecure-skip-tls-verify: true\nusers:\n- name: me\n  user:\n    token: s3cret-token\ncontexts:\n- name: here\n  context:\n    cluster: fake\n    user: me\n    namespace: builds\ncurrent-context: here\n`,
-    { mode: 0o600 },
-  );
+  await writeKubeconfig(kubeconfig, server);
 };
 afterEach(async () => {
   await cluster?.stop();
@@ -138,7 +57,7 @@ describe('applyOsArtifact', () => {
     // Phases as the job's phases, in order; each log line once, with its container.
     const phases = events.filter((e) => e.kind === 'phase' && e.state === 'started').map((e) => (e.kind === 'phase' ? e.phase : ''));
     expect(phases).toEqual(['submit', 'Pending', 'Building', 'Exporting']);
-    const lines = events.filter((e) => e.kind === 'log' && e.level === 'detail').map((e) => (e.kind === 'log' ? e.line : ''));
+    const lines = events.filter((e) => e.kind === 'log' && /^(pull-image|build): /.test(e.line)).map((e) => (e.kind === 'log' ? e.line : ''));
     expect(lines.filter((l) => l.startsWith('pull-image: '))).toEqual(['pull-image: pulled debian:bookworm']);
     expect(lines.filter((l) => l.startsWith('build: '))).toEqual(['build: step 1', 'build: step 2', 'build: step 3', 'build: step 4']);
     const progress = events.filter((e) => e.kind === 'progress').map((e) => (e.kind === 'progress' ? e.done : -1));
