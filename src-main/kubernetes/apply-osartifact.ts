@@ -70,7 +70,10 @@ export async function applyOsArtifact(request: ApplyRequest, ctx: JobContext): P
     if (request.kubeconfig !== undefined) kc.loadFromFile(request.kubeconfig);
     else kc.loadFromDefault();
   } catch (error) {
-    throw new AppError('bad-request', `Cannot read the kubeconfig${request.kubeconfig !== undefined ? ` ${request.kubeconfig}` : ''}: ${(error as Error).message}`, { hint: 'Give one with --kubeconfig, or set KUBECONFIG' });
+    // The YAML parser's message quotes the lines around the error, which in a kubeconfig hold
+    // tokens and keys: only its first line (what and where) is kept.
+    const what = (error as Error).message.split('\n')[0]!.trim();
+    throw new AppError('bad-request', `Cannot read the kubeconfig${request.kubeconfig !== undefined ? ` ${request.kubeconfig}` : ''}: ${what}`, { hint: 'Give one with --kubeconfig, or set KUBECONFIG' });
   }
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new AppError('bad-request', 'The kubeconfig names no current cluster', { hint: 'kubectl config use-context NAME, or give --kubeconfig' });

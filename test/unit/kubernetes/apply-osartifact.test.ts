@@ -3,6 +3,7 @@
 // as an API server with the kairos-operator's CRD would. No real API server can be started on the
 // CI machine (see the README, "Kubernetes (kairos-operator)"): this checks the client library's
 // calls, the kubeconfig handling and the following, not the operator.
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiServer, type ApiServer } from '../../../src-main/api/handlers.js';
@@ -95,6 +96,15 @@ describe('applyOsArtifact', () => {
     // A namespace the fake server has no routes for answers 404, as a cluster without the operator does.
     const promise = applyOsArtifact({ exported: recipeToOsArtifact(recipe), kubeconfig, namespace: 'elsewhere', pollMs: 10 }, new JobContext('j', new AbortController().signal, (e) => events.push(e)));
     await expect(promise).rejects.toThrow(/^Creating Secret deb-cloud-config on http:\/\/127\.0\.0\.1:\d+ \(namespace elsewhere\): HTTP 404: no route POST/);
+  });
+
+  it('names a malformed kubeconfig and where, without echoing its lines (they hold tokens)', async () => {
+    const bad = join(folder(), 'bad-kubeconfig');
+    await writeFile(bad, 'users:\n- name: me\n  user:\n    token: s3cret-token\n  key: : [bad\n', { mode: 0o600 });
+    const error = await applyOsArtifact({ exported: recipeToOsArtifact(recipe), kubeconfig: bad, pollMs: 10 }, new JobContext('j', new AbortController().signal, () => undefined)).catch((e: unknown) => e as Error);
+    expect(error.message).toMatch(new RegExp(`^Cannot read the kubeconfig ${bad}: .*\\(\\d+:\\d+\\)$`));
+    expect(error.message).not.toContain('s3cret-token');
+    expect(error.message).not.toContain('\n');
   });
 });
 
