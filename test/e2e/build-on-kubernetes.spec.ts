@@ -2,22 +2,19 @@
 // small local API server (test/fixtures/fake-kube-cluster.ts; no real one can be started on the CI
 // machine). The OSArtifact is submitted and followed in the Build step like a local build: the
 // operator's phases, the builder pod's log, and Ready as the job's end.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { FakeCluster, writeKubeconfig } from '../fixtures/fake-kube-cluster.js';
 import { expectAccessible, expectCleanConsole, openStart, toReview } from './support.js';
-import { startWebShell, stopWebShell, type WebShell } from './web-shell.js';
+import { shellFolder, startWebShell, stopWebShell, type WebShell } from './web-shell.js';
 
 let dir: string;
 let shell: WebShell | undefined;
 let cluster: FakeCluster | undefined;
 
 test.beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'kf-e2e-kube-'));
-  await mkdir(join(dir, 'data'), { recursive: true });
-  await writeFile(join(dir, 'data', 'settings.json'), JSON.stringify({ outputRoot: join(dir, 'out') }));
+  dir = await shellFolder('kf-e2e-kube-');
 });
 
 test.afterEach(async () => {

@@ -2,13 +2,12 @@
 // contexts naming this machine's engine and one naming a socket that is not there. Switching in
 // the picker moves the Docker chip (engine and version) and the next request's engine, with no restart.
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import type { EngineStatus } from '../../src-shared/api/contract.js';
 import { dockerMissing, engine, expectAccessible, expectCleanConsole, openStart } from './support.js';
-import { startWebShell, stopWebShell, type WebShell } from './web-shell.js';
+import { shellFolder, startWebShell, stopWebShell, type WebShell } from './web-shell.js';
 
 let dir: string;
 let shell: WebShell | undefined;
@@ -22,9 +21,7 @@ async function context(name: string, host: string): Promise<void> {
 }
 
 test.beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'kf-e2e-engines-'));
-  await mkdir(join(dir, 'data'), { recursive: true });
-  await writeFile(join(dir, 'data', 'settings.json'), JSON.stringify({ outputRoot: join(dir, 'out') }));
+  dir = await shellFolder('kf-e2e-engines-');
   await context('kf-picker-a', realHost);
   await context('kf-picker-b', realHost);
   await context('kf-picker-gone', goneHost);

@@ -1,6 +1,9 @@
 // Starts and stops `kairos-factory web` on a free port with a given data folder: the suite's
 // shell (global-setup.ts), and the tests that restart one (history.spec.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface WebShell {
   readonly child: ChildProcess;
@@ -50,4 +53,12 @@ export async function stopWebShell(pid: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 100));
   }
   process.kill(pid, 'SIGKILL');
+}
+
+/** A test's own folder for a web shell: DIR/data (its KF_DATA_DIR, settings with outputRoot DIR/out). Resolves to DIR. */
+export async function shellFolder(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  await mkdir(join(dir, 'data'), { recursive: true });
+  await writeFile(join(dir, 'data', 'settings.json'), JSON.stringify({ outputRoot: join(dir, 'out') }));
+  return dir;
 }

@@ -14,7 +14,7 @@ import type { JobEvent } from '../../../src-shared/jobs/job-events.js';
 import { recipeToOsArtifact } from '../../../src-shared/kubernetes/recipe-to-osartifact.js';
 import { validateRecipe } from '../../../src-shared/recipe/parse-recipe.js';
 import type { Recipe } from '../../../src-shared/recipe/recipe-schema.js';
-import { FakeCluster, writeKubeconfig } from '../../fixtures/fake-kube-cluster.js';
+import { FakeCluster, type Phase, writeKubeconfig } from '../../fixtures/fake-kube-cluster.js';
 import { useTempFolder } from '../temp-folder.js';
 
 const folder = useTempFolder('kf-kube-');
@@ -27,7 +27,7 @@ const recipe = ((): Recipe => {
 
 let cluster: FakeCluster;
 let kubeconfig: string;
-const startCluster = async (phases: ReadonlyArray<{ phase: string; message?: string }>): Promise<void> => {
+const startCluster = async (phases: ReadonlyArray<Phase>): Promise<void> => {
   cluster = new FakeCluster(phases);
   const server = await cluster.start();
   kubeconfig = join(folder(), `kubeconfig-${Date.now()}`);
@@ -37,7 +37,7 @@ afterEach(async () => {
   await cluster?.stop();
 });
 
-function run(phases: ReadonlyArray<{ phase: string; message?: string }>, abort?: AbortController) {
+function run(phases: ReadonlyArray<Phase>, abort?: AbortController) {
   const events: JobEvent[] = [];
   const ctx = new JobContext('job-1', (abort ?? new AbortController()).signal, (e) => events.push(e));
   return { events, promise: startCluster(phases).then(() => applyOsArtifact({ exported: recipeToOsArtifact(recipe), kubeconfig, pollMs: 10 }, ctx)) };
